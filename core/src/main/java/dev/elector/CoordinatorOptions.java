@@ -1,0 +1,155 @@
+package dev.elector;
+
+import java.time.Duration;
+
+/**
+ * Immutable, validated settings of a {@link Coordinator}. The defaults and why:
+ * <ul>
+ *   <li>{@code sessionTimeout} 10 s: a crashed leader is replaced after about this long, and a pause or
+ *       network blip shorter than about two thirds of it goes unnoticed. Curator's 60 s default fails over
+ *       too slowly for most jobs; below a few seconds, GC pauses start to cost leadership. It must lie
+ *       within the server's bounds (ZooKeeper: 2 to 20 ticks, 4 s to 40 s by default).</li>
+ *   <li>{@code connectTimeout} 5 s: how long {@code connect} and each reconnect may take before it fails,
+ *       so an unreachable cluster is reported, never waited on forever.</li>
+ *   <li>{@code safetyMargin} a fifth of the session timeout: a leader steps down this long before the
+ *       server could expire its session, measured from the send time of the last acknowledged renewal.
+ *       It covers timer lateness and the server's own bookkeeping delay.</li>
+ * </ul>
+ */
+public final class CoordinatorOptions {
+    private static final CoordinatorOptions DEFAULTS = builder().build();
+
+    private final Duration sessionTimeout;
+    private final Duration connectTimeout;
+    private final Duration safetyMargin;
+    /** Kept apart from the derived value so that a later sessionTimeout change re-derives the margin. */
+    private final Duration explicitMargin;
+
+    private CoordinatorOptions(Builder b) {
+        this.explicitMargin = b.safetyMargin;
+        this.sessionTimeout = Checks.positive("sessionTimeout", b.sessionTimeout);
+        this.connectTimeout = Checks.positive("connectTimeout", b.connectTimeout);
+        this.safetyMargin = b.safetyMargin == null ? sessionTimeout.dividedBy(5) : Checks.positive("safetyMargin", b.safetyMargin);
+        if (safetyMargin.compareTo(sessionTimeout.dividedBy(2)) > 0) {
+            throw new IllegalArgumentException("safetyMargin " + safetyMargin + " must be at most half of sessionTimeout "
+                    + sessionTimeout + ", or a leader would step down before its first renewal");
+        }
+    }
+
+    /**
+     * The defaults described above.
+     *
+     * @return the default options
+     */
+    public static CoordinatorOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder starting from these options.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.sessionTimeout = sessionTimeout;
+        b.connectTimeout = connectTimeout;
+        b.safetyMargin = explicitMargin;
+        return b;
+    }
+
+    /**
+     * The requested ZooKeeper session timeout or etcd lease TTL.
+     *
+     * @return the session timeout
+     */
+    public Duration sessionTimeout() {
+        return sessionTimeout;
+    }
+
+    /**
+     * How long connecting may take before it fails.
+     *
+     * @return the connect timeout
+     */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /**
+     * How long before the server could expire the session a leader steps down.
+     *
+     * @return the safety margin
+     */
+    public Duration safetyMargin() {
+        return safetyMargin;
+    }
+
+    @Override
+    public String toString() {
+        return "CoordinatorOptions{sessionTimeout=" + sessionTimeout + ", connectTimeout=" + connectTimeout
+                + ", safetyMargin=" + safetyMargin + "}";
+    }
+
+    /** Builds {@link CoordinatorOptions}; every value is checked in {@link #build()}. */
+    public static final class Builder {
+        private Duration sessionTimeout = Duration.ofSeconds(10);
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration safetyMargin;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the session timeout (ZooKeeper) or lease TTL (etcd).
+         *
+         * @param value positive, within the server's bounds
+         * @return this builder
+         */
+        public Builder sessionTimeout(Duration value) {
+            this.sessionTimeout = value;
+            return this;
+        }
+
+        /**
+         * Sets how long connecting may take.
+         *
+         * @param value positive
+         * @return this builder
+         */
+        public Builder connectTimeout(Duration value) {
+            this.connectTimeout = value;
+            return this;
+        }
+
+        /**
+         * Sets the safety margin; unset, it is a fifth of the session timeout.
+         *
+         * @param value positive, at most half the session timeout
+         * @return this builder
+         */
+        public Builder safetyMargin(Duration value) {
+            this.safetyMargin = value;
+            return this;
+        }
+
+        /**
+         * Checks the values and builds the options.
+         *
+         * @return the options
+         * @throws IllegalArgumentException naming the first value that breaks a rule
+         */
+        public CoordinatorOptions build() {
+            return new CoordinatorOptions(this);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.elector;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+/** One term. Its validity is read live from the coordinator's liveness, until the term ends. */
+final class Term implements Leadership {
+    private final String election;
+    private final String participantId;
+    private final long token;
+    private final long epoch;
+    private final Liveness liveness;
+    private final CompletableFuture<RevocationReason> lost = new CompletableFuture<>();
+    private volatile boolean ended;
+    private volatile long endedAt;
+
+    Term(String election, String participantId, long token, long epoch, Liveness liveness) {
+        this.election = election;
+        this.participantId = participantId;
+        this.token = token;
+        this.epoch = epoch;
+        this.liveness = liveness;
+    }
+
+    @Override
+    public String election() {
+        return election;
+    }
+
+    @Override
+    public String participantId() {
+        return participantId;
+    }
+
+    @Override
+    public long fencingToken() {
+        return token;
+    }
+
+    @Override
+    public long validUntilNanos() {
+        return ended ? endedAt : liveness.deadline();
+    }
+
+    @Override
+    public Duration remaining() {
+        return isValid() ? Duration.ofNanos(Math.max(0, validUntilNanos() - System.nanoTime())) : Duration.ZERO;
+    }
+
+    @Override
+    public boolean isValid() {
+        return !ended && liveness.isValid(epoch);
+    }
+
+    @Override
+    public CompletionStage<RevocationReason> lost() {
+        return lost.minimalCompletionStage();
+    }
+
+    /**
+     * Ends the term: from now on it is invalid, and its deadline is frozen no later than now. The
+     * {@link #lost()} stage completes on {@code callbacks}, so user code never runs on Elector's timer.
+     */
+    void end(RevocationReason reason, Executor callbacks) {
+        long now = System.nanoTime();
+        long deadline = liveness.deadline();
+        endedAt = deadline - now < 0 ? deadline : now;
+        ended = true;
+        callbacks.execute(() -> lost.complete(reason));
+    }
+
+    @Override
+    public String toString() {
+        return "Term{election=" + election + ", participant=" + participantId + ", token=" + token + ", valid=" + isValid() + "}";
+    }
+}

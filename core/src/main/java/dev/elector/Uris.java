@@ -1,0 +1,149 @@
+package dev.elector;
+
+import dev.elector.spi.ConnectionSpec;
+import dev.elector.spi.Endpoint;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parses {@code scheme://host[:port][,host[:port]...][/namespace][?option=value&...]}. Hand-written
+ * because {@link java.net.URI} does not accept the comma-separated host lists ZooKeeper and etcd use.
+ */
+final class Uris {
+    /** Where elections live when the URI names no namespace, so the cluster's root stays clean. */
+    static final String DEFAULT_NAMESPACE = "elector";
+    static final String FORM = "scheme://host[:port][,host[:port]...][/namespace][?option=value&...]";
+
+    private static final Pattern SCHEME = Pattern.compile("[a-z][a-z0-9+.-]*");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+]");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
+
+    private Uris() {
+    }
+
+    static String scheme(String uri) {
+        if (uri == null || uri.isBlank()) {
+            throw new IllegalArgumentException("uri must not be empty; expected " + FORM);
+        }
+        int sep = uri.indexOf("://");
+        String scheme = sep < 0 ? "" : uri.substring(0, sep).toLowerCase(Locale.ROOT);
+        if (!SCHEME.matcher(scheme).matches()) {
+            throw new IllegalArgumentException("uri '" + Checks.printable(uri) + "' is malformed: expected " + FORM);
+        }
+        return scheme;
+    }
+
+    static ConnectionSpec parse(String uri, int defaultPort, CoordinatorOptions options) {
+        String scheme = scheme(uri);
+        String rest = uri.substring(scheme.length() + 3);
+        String query = "";
+        int q = rest.indexOf('?');
+        if (q >= 0) {
+            query = rest.substring(q + 1);
+            rest = rest.substring(0, q);
+        }
+        String path = "";
+        int slash = rest.indexOf('/');
+        if (slash >= 0) {
+            path = rest.substring(slash + 1);
+            rest = rest.substring(0, slash);
+        }
+        return new ConnectionSpec(uri, scheme, endpoints(uri, rest, defaultPort), namespace(uri, path), options(uri, query, options));
+    }
+
+    private static List<Endpoint> endpoints(String uri, String authority, int defaultPort) {
+        if (authority.isEmpty()) {
+            throw new IllegalArgumentException("uri '" + Checks.printable(uri) + "' names no host: expected " + FORM);
+        }
+        List<Endpoint> endpoints = new ArrayList<>();
+        for (String part : authority.split(",", -1)) {
+            int colon = part.lastIndexOf(':');
+            String host = part;
+            int port = defaultPort;
+            if (colon >= 0 && colon > part.lastIndexOf(']')) {
+                host = part.substring(0, colon);
+                port = port(uri, part.substring(colon + 1));
+            }
+            if (!HOST.matcher(host).matches()) {
+                throw new IllegalArgumentException("uri '" + Checks.printable(uri) + "' has an invalid host '" + Checks.printable(host)
+                        + "': expected a host name, an IPv4 address or a bracketed IPv6 address");
+            }
+            if (host.startsWith("[")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            endpoints.add(new Endpoint(host, port));
+        }
+        return endpoints;
+    }
+
+    private static int port(String uri, String text) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("uri '" + Checks.printable(uri) + "' has an invalid port '" + Checks.printable(text)
+                + "': a port is a number from 1 to 65535");
+    }
+
+    private static String namespace(String uri, String path) {
+        String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        if (trimmed.isEmpty()) {
+            return DEFAULT_NAMESPACE;
+        }
+        for (String segment : trimmed.split("/", -1)) {
+            try {
+                Checks.name("namespace segment", segment);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("uri '" + Checks.printable(uri) + "' has an invalid namespace: " + e.getMessage(), e);
+            }
+        }
+        return trimmed;
+    }
+
+    private static CoordinatorOptions options(String uri, String query, CoordinatorOptions base) {
+        if (query.isEmpty()) {
+            return base;
+        }
+        CoordinatorOptions.Builder builder = base.toBuilder();
+        for (String pair : query.split("&", -1)) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            switch (key) {
+                case "sessionTimeout" -> builder.sessionTimeout(duration(key, value));
+                case "connectTimeout" -> builder.connectTimeout(duration(key, value));
+                case "safetyMargin" -> builder.safetyMargin(duration(key, value));
+                default -> throw new IllegalArgumentException("uri '" + Checks.printable(uri) + "' has an unknown option '"
+                        + Checks.printable(key) + "': known options are sessionTimeout, connectTimeout and safetyMargin");
+            }
+        }
+        return builder.build();
+    }
+
+    static Duration duration(String key, String value) {
+        Matcher m = DURATION.matcher(value);
+        if (m.matches()) {
+            long amount = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                default -> Duration.ofMinutes(amount);
+            };
+        }
+        try {
+            return Duration.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(key + " '" + Checks.printable(value)
+                    + "' is not a duration: write it as 500ms, 10s, 2m or ISO-8601 such as PT10S", e);
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package dev.elector;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.elector.fake.FakeBackend;
+import dev.elector.fake.FakeCluster;
+import dev.elector.spi.Entry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The election algorithm on an in-memory backend: fast, and exact about order and reasons. */
+class ElectionStateMachineTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final List<Coordinator> coordinators = new ArrayList<>();
+    private String clusterName;
+    private FakeCluster cluster;
+
+    @BeforeEach
+    void newCluster() {
+        clusterName = "c" + UUID.randomUUID().toString().replace("-", "");
+        cluster = FakeCluster.named(clusterName);
+    }
+
+    @AfterEach
+    void closeAll() {
+        coordinators.forEach(Coordinator::close);
+    }
+
+    private Coordinator coordinator() {
+        Coordinator c = Coordinator.connect("fake://" + clusterName + "/ns?sessionTimeout=1s");
+        coordinators.add(c);
+        return c;
+    }
+
+    private Election candidate(Coordinator c, String id, RecordingListener listener) {
+        Election e = c.election("job", ElectionOptions.builder().participantId(id).build());
+        e.addListener(listener);
+        return e.start();
+    }
+
+    private static Election leaderOf(List<Election> elections) {
+        await().atMost(WAIT).until(() -> elections.stream().filter(Election::isLeader).count() == 1);
+        return elections.stream().filter(Election::isLeader).findFirst().orElseThrow();
+    }
+
+    @Test
+    void exactlyOneLeaderAndItIsTheHeadOfTheQueue() {
+        Coordinator a = coordinator();
+        Coordinator b = coordinator();
+        List<Election> all = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            all.add(candidate(i % 2 == 0 ? a : b, "p" + i, new RecordingListener()));
+        }
+        await().atMost(WAIT).until(() -> cluster.queue("job").size() == 6);
+        Election leader = leaderOf(all);
+        assertEquals(cluster.queue("job").get(0).participantId(), leader.participantId());
+        assertEquals(leader.participantId(), all.get(3).leader().orElseThrow().id());
+        assertEquals(6, all.get(5).participants().size());
+    }
+
+    @Test
+    void closingTheLeaderHandsOverInQueueOrderWithGreaterTokens() {
+        Coordinator c = coordinator();
+        List<Election> all = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            all.add(candidate(c, "p" + i, new RecordingListener()));
+            String id = "p" + i;
+            await().atMost(WAIT).until(() -> cluster.queue("job").stream().anyMatch(e -> e.participantId().equals(id)));
+        }
+        long lastToken = Long.MIN_VALUE;
+        for (int i = 0; i < 4; i++) {
+            Election leader = leaderOf(all);
+            assertEquals("p" + i, leader.participantId(), "queue order");
+            long token = leader.leadership().orElseThrow().fencingToken();
+            assertTrue(token > lastToken, "token " + token + " after " + lastToken);
+            lastToken = token;
+            leader.close();
+            all.remove(leader);
+        }
+    }
+
+    @Test
+    void resignRotatesLeadershipAroundEveryParticipant() {
+        Coordinator c = coordinator();
+        List<Election> all = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            all.add(candidate(c, "p" + i, new RecordingListener()));
+        }
+        await().atMost(WAIT).until(() -> cluster.queue("job").size() == 4);
+        List<String> order = new ArrayList<>();
+        long lastToken = Long.MIN_VALUE;
+        for (int round = 0; round < 8; round++) {
+            Election leader = leaderOf(all);
+            order.add(leader.participantId());
+            long token = leader.leadership().orElseThrow().fencingToken();
+            assertTrue(token > lastToken);
+            lastToken = token;
+            assertTrue(leader.resign());
+            assertFalse(leader.isLeader());
+        }
+        assertEquals(order.subList(0, 4), order.subList(4, 8), "each round visits everyone in the same order");
+        assertEquals(4, order.subList(0, 4).stream().distinct().count(), "every participant led once per round");
+    }
+
+    @Test
+    void blockedRenewalsEndTheTermAtTheDeadlineThenItRejoinsWithANewToken() {
+        Coordinator c = coordinator();
+        RecordingListener events = new RecordingListener();
+        Election e = candidate(c, "solo", events);
+        Leadership first = leaderOf(List.of(e)).leadership().orElseThrow();
+        Entry entry = cluster.queue("job").get(0);
+        FakeBackend.owning(entry).blockRenewals(true);
+        await().atMost(WAIT).until(() -> events.reasons.contains(RevocationReason.DEADLINE_PASSED));
+        assertFalse(first.isValid());
+        assertTrue(first.validUntilNanos() - System.nanoTime() <= 0, "deadline frozen in the past");
+        assertEquals(RevocationReason.DEADLINE_PASSED, first.lost().toCompletableFuture().join());
+        FakeBackend.owning(entry).blockRenewals(false);
+        Leadership second = leaderOf(List.of(e)).leadership().orElseThrow();
+        assertTrue(second.fencingToken() > first.fencingToken(), "a new term never reuses a token");
+    }
+
+    @Test
+    void aDeletedEntryEndsTheTermAndTheParticipantJoinsAgainAtTheBack() {
+        Coordinator c = coordinator();
+        RecordingListener first = new RecordingListener();
+        Election a = candidate(c, "a", first);
+        leaderOf(List.of(a));
+        Election b = candidate(c, "b", new RecordingListener());
+        await().atMost(WAIT).until(() -> cluster.queue("job").size() == 2);
+        cluster.delete(cluster.queue("job").get(0));
+        await().atMost(WAIT).until(() -> first.reasons.contains(RevocationReason.ENTRY_DELETED));
+        assertEquals("b", leaderOf(List.of(a, b)).participantId());
+        await().atMost(WAIT).until(() -> cluster.queue("job").size() == 2);
+        assertEquals("a", cluster.queue("job").get(1).participantId(), "rejoined at the back");
+    }
+
+    @Test
+    void anExpiredSessionEndsTheTermAndRegistersAgainOnTheNewSession() {
+        Coordinator c = coordinator();
+        RecordingListener events = new RecordingListener();
+        Election e = candidate(c, "solo", events);
+        long token = leaderOf(List.of(e)).leadership().orElseThrow().fencingToken();
+        FakeBackend.owning(cluster.queue("job").get(0)).expireSession();
+        await().atMost(WAIT).until(() -> events.reasons.contains(RevocationReason.SESSION_LOST));
+        assertTrue(leaderOf(List.of(e)).leadership().orElseThrow().fencingToken() > token);
+    }
+
+    @Test
+    void anObserverSeesEveryLeaderInOrderAndNeverStands() {
+        Coordinator c = coordinator();
+        RecordingListener seen = new RecordingListener();
+        Election observer = c.election("job", ElectionOptions.builder().participantId("watcher").observer(true).build());
+        observer.addListener(seen);
+        observer.start();
+        await().atMost(WAIT).until(() -> seen.leaders.size() == 1);
+        List<Election> all = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            all.add(candidate(c, "p" + i, new RecordingListener()));
+            String id = "p" + i;
+            await().atMost(WAIT).until(() -> cluster.queue("job").stream().anyMatch(x -> x.participantId().equals(id)));
+        }
+        for (int i = 0; i < 3; i++) {
+            Election leader = leaderOf(all);
+            int expected = i + 2;
+            await().atMost(WAIT).until(() -> seen.leaders.size() == expected);
+            leader.close();
+            all.remove(leader);
+        }
+        await().atMost(WAIT).until(() -> seen.leaders.size() == 5);
+        assertEquals(List.of("leader:-", "leader:p0", "leader:p1", "leader:p2", "leader:-"), seen.events);
+        assertFalse(observer.isLeader());
+        assertThrows(IllegalStateException.class, () -> observer.awaitLeadership(Duration.ofMillis(10)));
+        assertEquals(0, cluster.queue("job").size(), "an observer has no entry");
+    }
+
+    @Test
+    void listenersRunInOrderOnTheElectionsOwnThreadsAndAThrowingListenerHarmsNothing() throws Exception {
+        Coordinator c = coordinator();
+        RecordingListener events = new RecordingListener();
+        Election e = c.election("job", ElectionOptions.builder().participantId("solo").build());
+        e.addListener(new ElectionListener() {
+            @Override
+            public void elected(Leadership term) {
+                throw new IllegalStateException("listener bug");
+            }
+        });
+        e.addListener(events);
+        e.start();
+        Leadership term = e.awaitLeadership(WAIT);
+        e.resign();
+        e.awaitLeadership(WAIT);
+        e.close();
+        e.close();
+        await().atMost(WAIT).until(() -> events.events.size() == 4);
+        long t1 = term.fencingToken();
+        assertEquals("elected:" + t1, events.events.get(0));
+        assertEquals("revoked:" + t1 + ":RESIGNED", events.events.get(1));
+        assertTrue(events.events.get(3).endsWith(":CLOSED"));
+        assertTrue(events.threads.stream().allMatch(n -> n.startsWith("elector-") && n.contains("-callback-")), events.threads.toString());
+        assertTrue(cluster.queue("job").isEmpty(), "close deletes the entry");
+    }
+
+    @Test
+    void awaitLeadershipTimesOutWhileAnotherLeadsAndFailsOnceClosed() throws Exception {
+        Coordinator c = coordinator();
+        Election first = candidate(c, "first", new RecordingListener());
+        first.awaitLeadership(WAIT);
+        Election second = candidate(c, "second", new RecordingListener());
+        assertThrows(ElectionTimeoutException.class, () -> second.awaitLeadership(Duration.ofMillis(200)));
+        second.close();
+        assertThrows(ElectionClosedException.class, () -> second.awaitLeadership(Duration.ofMillis(200)));
+        assertThrows(ElectionClosedException.class, second::start);
+        assertEquals(Optional.of("first"), second.isLeader() ? Optional.empty() : first.leader().map(Participant::id));
+    }
+}

@@ -1,0 +1,80 @@
+package dev.elector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Bad input is refused up front with a message that names the value and the rule. */
+class ValidationTest {
+    private static String message(Runnable r) {
+        return assertThrows(IllegalArgumentException.class, r::run).getMessage();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "a/b", "..", "a..b", ".", "tab\there", "nul\u0000"})
+    void badElectionNamesAreRefused(String name) {
+        try (Coordinator c = Coordinator.connect("fake://validation")) {
+            String msg = message(() -> c.election(name));
+            assertTrue(msg.startsWith("election name"), msg);
+        }
+    }
+
+    @Test
+    void overLongNamesAreRefusedWithTheLimit() {
+        try (Coordinator c = Coordinator.connect("fake://validation")) {
+            String msg = message(() -> c.election("x".repeat(129)));
+            assertTrue(msg.contains("129") && msg.contains("128"), msg);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"no-scheme", "zk:/one-slash", "fake://", "fake://host:0", "fake://host:99999", "fake://host:abc",
+        "fake://ho st", "fake://host/a/../b", "fake://host?sessionTimeout=soon", "fake://host?colour=blue", "://host"})
+    void malformedUrisAreRefused(String uri) {
+        String msg = message(() -> Coordinator.connect(uri));
+        assertTrue(msg.contains("uri '") || msg.contains("sessionTimeout"), msg);
+    }
+
+    @Test
+    void nonPositiveDurationsAreRefused() {
+        assertEquals("sessionTimeout must be positive, got PT0S",
+                message(() -> CoordinatorOptions.builder().sessionTimeout(Duration.ZERO).build()));
+        assertEquals("connectTimeout must be positive, got PT-1S",
+                message(() -> CoordinatorOptions.builder().connectTimeout(Duration.ofSeconds(-1)).build()));
+        assertTrue(message(() -> CoordinatorOptions.builder().sessionTimeout(Duration.ofSeconds(2)).safetyMargin(Duration.ofSeconds(2)).build())
+                .contains("at most half"));
+        assertTrue(message(() -> Coordinator.connect("fake://x?connectTimeout=0s")).contains("connectTimeout must be positive"));
+    }
+
+    @Test
+    void uriOptionsOverrideCodeOptionsAndTheMarginFollowsTheSessionTimeout() {
+        CoordinatorOptions o = Uris.parse("fake://h?sessionTimeout=5s", 1, CoordinatorOptions.defaults()).options();
+        assertEquals(Duration.ofSeconds(5), o.sessionTimeout());
+        assertEquals(Duration.ofSeconds(1), o.safetyMargin());
+        assertEquals("a/b", Uris.parse("fake://h1:1,h2/a/b", 7, CoordinatorOptions.defaults()).namespace());
+        assertEquals(7, Uris.parse("fake://h1:1,h2/a/b", 7, CoordinatorOptions.defaults()).endpoints().get(1).port());
+        assertEquals(Uris.DEFAULT_NAMESPACE, Uris.parse("fake://[::1]:5", 7, CoordinatorOptions.defaults()).namespace());
+    }
+
+    @Test
+    void aMissingBackendModuleIsNamed() {
+        ElectionException e = assertThrows(ElectionException.class, () -> Coordinator.connect("etcd://127.0.0.1:2379/app"));
+        assertTrue(e.getMessage().contains("elector-etcd"), e.getMessage());
+        e = assertThrows(ElectionException.class, () -> Coordinator.connect("zk://127.0.0.1:2181/app"));
+        assertTrue(e.getMessage().contains("elector-zookeeper"), e.getMessage());
+        String msg = message(() -> Coordinator.connect("consul://127.0.0.1/app"));
+        assertTrue(msg.contains("unknown scheme 'consul'") && msg.contains("zk://"), msg);
+    }
+
+    @Test
+    void badParticipantOptionsAreRefused() {
+        assertTrue(message(() -> ElectionOptions.builder().participantId("").build()).contains("1 to 128"));
+        assertTrue(message(() -> ElectionOptions.builder().participantId("a\nb").build()).contains("U+000A"));
+        assertTrue(message(() -> ElectionOptions.builder().metadata("m".repeat(2000)).build()).contains("1024"));
+    }
+}

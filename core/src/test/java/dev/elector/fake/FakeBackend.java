@@ -1,0 +1,106 @@
+package dev.elector.fake;
+
+import dev.elector.spi.Backend;
+import dev.elector.spi.Entry;
+import dev.elector.spi.SessionListener;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** One session on a {@link FakeCluster}. Tests reach it by its session id to block renewals or expire it. */
+public final class FakeBackend implements Backend {
+    private static final Map<Long, FakeBackend> OPEN = new ConcurrentHashMap<>();
+
+    private final FakeCluster cluster;
+    private final Duration sessionTimeout;
+    private volatile long session;
+    private volatile SessionListener listener;
+    private volatile boolean renewalsBlocked;
+
+    private FakeBackend(FakeCluster cluster, Duration sessionTimeout) {
+        this.cluster = cluster;
+        this.sessionTimeout = sessionTimeout;
+        this.session = cluster.newSession();
+    }
+
+    static FakeBackend open(FakeCluster cluster, Duration sessionTimeout) {
+        FakeBackend backend = new FakeBackend(cluster, sessionTimeout);
+        OPEN.put(backend.session, backend);
+        return backend;
+    }
+
+    /** The open backend whose session owns {@code entry}. */
+    public static FakeBackend owning(Entry entry) {
+        return OPEN.get(entry.owner());
+    }
+
+    /** While blocked, renewals are never acknowledged, as when the server the client talks to is paused. */
+    public void blockRenewals(boolean blocked) {
+        this.renewalsBlocked = blocked;
+    }
+
+    /** Expires this session on the cluster and starts a new one, as Curator does after an expiry. */
+    public void expireSession() {
+        long old = session;
+        OPEN.remove(old);
+        cluster.expire(old);
+        session = cluster.newSession();
+        OPEN.put(session, this);
+        listener.sessionChanged(session);
+    }
+
+    @Override
+    public Duration sessionTimeout() {
+        return sessionTimeout;
+    }
+
+    @Override
+    public long epoch() {
+        return session;
+    }
+
+    @Override
+    public void setSessionListener(SessionListener listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public CompletionStage<Void> renew() {
+        return renewalsBlocked ? new CompletableFuture<>() : CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public Entry register(String election, String participantId, String metadata) {
+        return cluster.register(election, session, participantId, metadata);
+    }
+
+    @Override
+    public Optional<Entry> predecessor(Entry self) {
+        return cluster.predecessor(self);
+    }
+
+    @Override
+    public Optional<Entry> watch(Entry entry, Runnable onChange) {
+        return cluster.watch(entry, onChange);
+    }
+
+    @Override
+    public List<Entry> entries(String election, Runnable onChange) {
+        return cluster.entries(election, onChange);
+    }
+
+    @Override
+    public void delete(Entry own) {
+        cluster.delete(own);
+    }
+
+    @Override
+    public void close() {
+        OPEN.remove(session);
+        cluster.expire(session);
+    }
+}

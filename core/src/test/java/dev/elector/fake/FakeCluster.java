@@ -1,0 +1,102 @@
+package dev.elector.fake;
+
+import dev.elector.spi.Entry;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * An in-memory ordered registry for unit tests of the state machine: entries ordered by a global
+ * revision, bound to sessions, with one-shot watches delivered on a separate thread as a real server's
+ * would be. It stands beside the real-cluster tests, never instead of them.
+ */
+public final class FakeCluster {
+    private static final Map<String, FakeCluster> CLUSTERS = new ConcurrentHashMap<>();
+
+    private final Map<String, TreeMap<Long, Entry>> elections = new HashMap<>();
+    private final Map<String, List<Runnable>> watches = new HashMap<>();
+    private final ExecutorService notifier = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "fake-cluster-notifier");
+        t.setDaemon(true);
+        return t;
+    });
+    private long revision;
+    private long sessions;
+
+    /** The cluster a {@code fake://name} URI connects to, created on first use. */
+    public static FakeCluster named(String name) {
+        return CLUSTERS.computeIfAbsent(name, n -> new FakeCluster());
+    }
+
+    synchronized long newSession() {
+        return ++sessions;
+    }
+
+    synchronized Entry register(String election, long owner, String id, String metadata) {
+        long rev = ++revision;
+        Entry entry = new Entry(election, "e-" + rev, rev, rev, owner, id, metadata);
+        elections.computeIfAbsent(election, e -> new TreeMap<>()).put(rev, entry);
+        fire("children:" + election);
+        return entry;
+    }
+
+    synchronized Optional<Entry> predecessor(Entry self) {
+        TreeMap<Long, Entry> queue = elections.getOrDefault(self.election(), new TreeMap<>());
+        return Optional.ofNullable(queue.lowerEntry(self.order())).map(Map.Entry::getValue);
+    }
+
+    synchronized Optional<Entry> watch(Entry entry, Runnable onChange) {
+        Entry current = elections.getOrDefault(entry.election(), new TreeMap<>()).get(entry.order());
+        if (current != null && onChange != null) {
+            watches.computeIfAbsent("entry:" + entry.key(), k -> new ArrayList<>()).add(onChange);
+        }
+        return Optional.ofNullable(current);
+    }
+
+    synchronized List<Entry> entries(String election, Runnable onChange) {
+        if (onChange != null) {
+            watches.computeIfAbsent("children:" + election, k -> new ArrayList<>()).add(onChange);
+        }
+        return new ArrayList<>(elections.getOrDefault(election, new TreeMap<>()).values());
+    }
+
+    /** Deletes an entry, as its owner or as an operator would. */
+    public synchronized void delete(Entry entry) {
+        TreeMap<Long, Entry> queue = elections.get(entry.election());
+        if (queue != null && queue.remove(entry.order()) != null) {
+            fire("entry:" + entry.key());
+            fire("children:" + entry.election());
+        }
+    }
+
+    /** Expires a session: every entry bound to it goes, as on a server. */
+    public synchronized void expire(long owner) {
+        for (TreeMap<Long, Entry> queue : elections.values()) {
+            for (Entry entry : new ArrayList<>(queue.values())) {
+                if (entry.owner() == owner) {
+                    delete(entry);
+                }
+            }
+        }
+    }
+
+    /** The entries of an election, head first. */
+    public synchronized List<Entry> queue(String election) {
+        return entries(election, null);
+    }
+
+    private void fire(String key) {
+        List<Runnable> fired = watches.remove(key);
+        if (fired != null) {
+            for (Runnable r : fired) {
+                notifier.execute(r);
+            }
+        }
+    }
+}

@@ -1,0 +1,304 @@
+package dev.elector.zookeeper;
+
+import dev.elector.CoordinatorUnavailableException;
+import dev.elector.ElectionException;
+import dev.elector.spi.Backend;
+import dev.elector.spi.ConnectionSpec;
+import dev.elector.spi.Endpoint;
+import dev.elector.spi.Entry;
+import dev.elector.spi.SessionListener;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.retry.RetryNTimes;
+import org.apache.curator.utils.ZKPaths;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Candidates are protected {@code EPHEMERAL_SEQUENTIAL} znodes {@code /<namespace>/<election>/_c_<guid>-latch-<seq>}
+ * holding the participant id: exactly what Curator's {@code LeaderLatch} writes, so a latch and an Elector
+ * participant on the same path queue together and agree on one leader. The protection prefix lets a create
+ * retried after a connection loss find its first attempt instead of leaving a duplicate.
+ */
+final class ZooKeeperBackend implements Backend {
+    private static final Logger log = LoggerFactory.getLogger(ZooKeeperBackend.class);
+    /** Curator LeaderLatch's node name. */
+    private static final String LOCK_NAME = "latch-";
+
+    private final CuratorFramework client;
+    private final Duration sessionTimeout;
+    private volatile SessionListener listener;
+    private volatile long sessionId;
+
+    private ZooKeeperBackend(CuratorFramework client, Duration sessionTimeout, long sessionId) {
+        this.client = client;
+        this.sessionTimeout = sessionTimeout;
+        this.sessionId = sessionId;
+    }
+
+    static ZooKeeperBackend connect(ConnectionSpec spec) {
+        String connectString = spec.endpoints().stream().map(Endpoint::toString).collect(Collectors.joining(","));
+        Duration requested = spec.options().sessionTimeout();
+        Duration connectTimeout = spec.options().connectTimeout();
+        CuratorFramework client = CuratorFrameworkFactory.builder()
+                .connectString(connectString)
+                .namespace(spec.namespace())
+                .sessionTimeoutMs(Math.toIntExact(requested.toMillis()))
+                .connectionTimeoutMs(Math.toIntExact(connectTimeout.toMillis()))
+                // Core retries every failed step itself; one quick retry here rides over a single lost packet
+                // without keeping an election's worker blocked for long.
+                .retryPolicy(new RetryNTimes(1, 100))
+                .build();
+        boolean connected = false;
+        try {
+            client.start();
+            connected = client.blockUntilConnected(Math.toIntExact(connectTimeout.toMillis()), TimeUnit.MILLISECONDS);
+            if (!connected) {
+                throw new CoordinatorUnavailableException("Could not connect to ZooKeeper at " + connectString + " (" + spec.uri()
+                        + ") within the connect timeout of " + connectTimeout, null);
+            }
+            var zk = client.getZookeeperClient().getZooKeeper();
+            Duration granted = Duration.ofMillis(zk.getSessionTimeout());
+            if (!granted.equals(requested)) {
+                connected = false;
+                throw new IllegalArgumentException("sessionTimeout " + requested + " is outside the bounds of the ZooKeeper ensemble at "
+                        + connectString + ": it granted " + granted + ". Servers allow minSessionTimeout to maxSessionTimeout,"
+                        + " 2 to 20 ticks unless configured");
+            }
+            ZooKeeperBackend backend = new ZooKeeperBackend(client, granted, zk.getSessionId());
+            client.getConnectionStateListenable().addListener((c, state) -> backend.stateChanged(state));
+            return backend;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CoordinatorUnavailableException("Interrupted while connecting to " + connectString, e);
+        } catch (RuntimeException e) {
+            connected = false;
+            throw e;
+        } catch (Exception e) {
+            connected = false;
+            throw new CoordinatorUnavailableException("Could not connect to ZooKeeper at " + connectString, e);
+        } finally {
+            if (!connected) {
+                client.close();
+            }
+        }
+    }
+
+    private void stateChanged(ConnectionState state) {
+        long current = 0;
+        if (state == ConnectionState.CONNECTED || state == ConnectionState.RECONNECTED) {
+            try {
+                current = client.getZookeeperClient().getZooKeeper().getSessionId();
+            } catch (Exception e) {
+                log.warn("Could not read the session id after {}", state, e);
+                return;
+            }
+        } else if (state != ConnectionState.LOST) {
+            // SUSPENDED: the session may still live. Core's deadline, not this event, decides when a leader
+            // stops, because it is computed from what the server acknowledged.
+            log.info("ZooKeeper connection {}", state);
+            return;
+        }
+        if (current != sessionId) {
+            sessionId = current;
+            SessionListener l = listener;
+            if (l != null) {
+                l.sessionChanged(current);
+            }
+        }
+    }
+
+    @Override
+    public Duration sessionTimeout() {
+        return sessionTimeout;
+    }
+
+    @Override
+    public long epoch() {
+        return sessionId;
+    }
+
+    @Override
+    public void setSessionListener(SessionListener listener) {
+        this.listener = listener;
+    }
+
+    /**
+     * A {@code sync} goes through the ensemble's leader, so its answer shows that the quorum, not just a
+     * possibly partitioned follower, heard from this session after the send.
+     */
+    @Override
+    public CompletionStage<Void> renew() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            client.sync().inBackground((c, event) -> {
+                if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
+                    done.complete(null);
+                } else {
+                    done.completeExceptionally(KeeperException.create(KeeperException.Code.get(event.getResultCode())));
+                }
+            }).forPath("/");
+        } catch (Exception e) {
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    @Override
+    public Entry register(String election, String participantId, String metadata) {
+        String prefix = ZKPaths.makePath(election, LOCK_NAME);
+        return call("create a candidate under " + election, () -> {
+            Stat stat = new Stat();
+            String path = client.create().storingStatIn(stat).creatingParentContainersIfNeeded().withProtection()
+                    .withMode(CreateMode.EPHEMERAL_SEQUENTIAL).forPath(prefix, encode(participantId, metadata));
+            if (stat.getCzxid() == 0) {
+                // A protected create that found its earlier attempt returns no stat: read it.
+                client.getData().storingStatIn(stat).forPath(path);
+            }
+            String node = ZKPaths.getNodeFromPath(path);
+            return new Entry(election, node, sequence(node), stat.getCzxid(), stat.getEphemeralOwner(), participantId, metadata);
+        });
+    }
+
+    @Override
+    public Optional<Entry> predecessor(Entry self) {
+        List<String> children = call("list " + self.election(), () -> client.getChildren().forPath(ZKPaths.makePath(self.election(), null)));
+        String best = null;
+        long bestOrder = Long.MIN_VALUE;
+        for (String child : children) {
+            long order = sequence(child);
+            if (order >= 0 && order < self.order() && order > bestOrder) {
+                best = child;
+                bestOrder = order;
+            }
+        }
+        return best == null ? Optional.empty() : Optional.of(new Entry(self.election(), best, bestOrder, 0, 0, "", ""));
+    }
+
+    @Override
+    public Optional<Entry> watch(Entry entry, Runnable onChange) {
+        Watcher watcher = event -> {
+            if (event.getType() != Watcher.Event.EventType.None) {
+                onChange.run();
+            }
+        };
+        return read(entry.election(), entry.key(), watcher);
+    }
+
+    @Override
+    public List<Entry> entries(String election, Runnable onChange) {
+        String parent = ZKPaths.makePath(election, null);
+        Watcher watcher = onChange == null ? null : event -> {
+            if (event.getType() != Watcher.Event.EventType.None) {
+                onChange.run();
+            }
+        };
+        List<String> children = call("list " + election, () -> {
+            try {
+                return watcher == null ? client.getChildren().forPath(parent) : client.getChildren().usingWatcher(watcher).forPath(parent);
+            } catch (KeeperException.NoNodeException e) {
+                // No candidate ever joined: watch for the election's node to appear instead.
+                if (watcher != null && client.checkExists().usingWatcher(watcher).forPath(parent) != null) {
+                    return client.getChildren().usingWatcher(watcher).forPath(parent);
+                }
+                return List.<String>of();
+            }
+        });
+        List<Entry> entries = new ArrayList<>();
+        for (String child : children) {
+            if (sequence(child) >= 0) {
+                read(election, child, null).ifPresent(entries::add);
+            }
+        }
+        entries.sort(Comparator.comparingLong(Entry::order));
+        return entries;
+    }
+
+    @Override
+    public void delete(Entry own) {
+        String path = ZKPaths.makePath(own.election(), own.key());
+        call("delete " + path, () -> {
+            try {
+                client.delete().forPath(path);
+            } catch (KeeperException.NoNodeException e) {
+                // already gone: the goal is reached
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        // Closing the session deletes its ephemeral entries at once on the server.
+        client.close();
+    }
+
+    private Optional<Entry> read(String election, String node, Watcher watcher) {
+        String path = ZKPaths.makePath(election, node);
+        return call("read " + path, () -> {
+            Stat stat = new Stat();
+            try {
+                byte[] data = watcher == null
+                        ? client.getData().storingStatIn(stat).forPath(path)
+                        : client.getData().storingStatIn(stat).usingWatcher(watcher).forPath(path);
+                String text = data == null ? "" : new String(data, StandardCharsets.UTF_8);
+                int newline = text.indexOf('\n');
+                String id = newline < 0 ? text : text.substring(0, newline);
+                String metadata = newline < 0 ? "" : text.substring(newline + 1);
+                return Optional.of(new Entry(election, node, sequence(node), stat.getCzxid(), stat.getEphemeralOwner(), id, metadata));
+            } catch (KeeperException.NoNodeException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** LeaderLatch stores the bare id; metadata, when there is any, follows it after a newline. */
+    private static byte[] encode(String participantId, String metadata) {
+        return (metadata.isEmpty() ? participantId : participantId + "\n" + metadata).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The sequence suffix after {@code latch-}, or -1 for a node that is not a candidate. */
+    static long sequence(String node) {
+        int at = node.lastIndexOf(LOCK_NAME);
+        if (at < 0) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(node.substring(at + LOCK_NAME.length()));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private interface ZkCall<T> {
+        T run() throws Exception;
+    }
+
+    private static <T> T call(String what, ZkCall<T> op) {
+        try {
+            return op.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ElectionException("Interrupted while trying to " + what, e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ElectionException("ZooKeeper could not " + what + ": " + e.getMessage(), e);
+        }
+    }
+}
