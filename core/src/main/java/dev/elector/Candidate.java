@@ -203,8 +203,8 @@ final class Candidate implements Election {
                 return;
             }
             if (entriesGone) {
-                self = null;
-                stale.clear();
+                // Entries of the old session are gone; step() drops them by owner. Clearing self here instead
+                // would throw away an entry a queued step already registered on the new session.
                 watchId++;
                 step();
             } else {
@@ -229,7 +229,8 @@ final class Candidate implements Election {
             }
             purgeStale(epoch);
             if (self != null && self.owner() != epoch) {
-                self = null; // it went with its session
+                log.debug("{}'s entry {} went with session {}", participantId(), self.key(), Long.toHexString(self.owner()));
+                self = null;
             }
             if (self == null) {
                 self = backend.register(name, participantId(), options.metadata());

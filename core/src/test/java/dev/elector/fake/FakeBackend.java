@@ -47,10 +47,11 @@ public final class FakeBackend implements Backend {
     public void expireSession() {
         long old = session;
         OPEN.remove(old);
-        cluster.expire(old);
         session = cluster.newSession();
         OPEN.put(session, this);
+        // As on ZooKeeper, the expired session hears of the expiry, not of its own entries' deletion.
         listener.sessionChanged(session);
+        cluster.expire(old);
     }
 
     @Override

@@ -100,20 +100,33 @@ final class ZooKeeperBackend implements Backend {
     }
 
     private void stateChanged(ConnectionState state) {
-        long current = 0;
         if (state == ConnectionState.CONNECTED || state == ConnectionState.RECONNECTED) {
-            try {
-                current = client.getZookeeperClient().getZooKeeper().getSessionId();
-            } catch (Exception e) {
-                log.warn("Could not read the session id after {}", state, e);
-                return;
-            }
-        } else if (state != ConnectionState.LOST) {
+            checkSession();
+        } else if (state == ConnectionState.LOST) {
+            report(0);
+        } else {
             // SUSPENDED: the session may still live. Core's deadline, not this event, decides when a leader
             // stops, because it is computed from what the server acknowledged.
             log.info("ZooKeeper connection {}", state);
-            return;
         }
+    }
+
+    /**
+     * Reports a new session once the handle is connected with one. Called on every state change and every
+     * renewal, so a new session is noticed even if a connection-state event never arrives.
+     */
+    private void checkSession() {
+        try {
+            var zk = client.getZookeeperClient().getZooKeeper();
+            if (zk.getState().isConnected()) {
+                report(zk.getSessionId());
+            }
+        } catch (Exception e) {
+            log.debug("Could not read the session id", e);
+        }
+    }
+
+    private synchronized void report(long current) {
         if (current != sessionId) {
             sessionId = current;
             SessionListener l = listener;
@@ -144,6 +157,7 @@ final class ZooKeeperBackend implements Backend {
      */
     @Override
     public CompletionStage<Void> renew() {
+        checkSession();
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             client.sync().inBackground((c, event) -> {

@@ -1,0 +1,46 @@
+package dev.elector.it;
+
+import java.time.Duration;
+
+/**
+ * A real cluster of one backend, as the contract suite needs it. Each backend's suite provides one, by
+ * processes on loopback or by Testcontainers where Docker runs.
+ */
+public interface ClusterUnderTest extends AutoCloseable {
+    /** The backend's name, as in the report. */
+    String backendName();
+
+    /** Number of members. */
+    int size();
+
+    /** The session timeout every URI below asks for. */
+    Duration sessionTimeout();
+
+    /** A URI to all members, with the suite's timeouts, under {@code namespace}. */
+    String uri(String namespace);
+
+    /** A URI to one member only, so that pausing it cuts this client off. */
+    String uriForMember(int member, String namespace);
+
+    /** A URI to every member but one. */
+    String uriWithoutMember(int member, String namespace);
+
+    /** A URI that asks for a session timeout the servers refuse. */
+    String uriWithRefusedSessionTimeout(String namespace);
+
+    /** A URI of the right scheme where nothing listens, with {@code connectTimeout}. */
+    String unreachableUri(Duration connectTimeout);
+
+    /** Stops a member with SIGSTOP. */
+    void pause(int member);
+
+    /** Resumes a member with SIGCONT. */
+    void resume(int member);
+
+    /** Deletes a participant's candidate entry with the backend's own client, as an operator would. */
+    void deleteEntry(String namespace, String election, String participantId);
+
+    /** Stops every member and deletes its data. */
+    @Override
+    void close();
+}

@@ -1,0 +1,154 @@
+package dev.elector.it.zookeeper;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.elector.it.Processes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A ZooKeeper 3.9.5 ensemble as forked JVMs running {@code QuorumPeerMain} on free loopback ports, with
+ * a short tick so that sessions and failovers take seconds, not minutes.
+ */
+final class ProcessEnsemble implements ZooKeeperEnsemble {
+    /** 200 ms ticks: sessions may last 0.4 s to 4 s (2 to 20 ticks), which keeps the suite fast. */
+    static final int TICK_MS = 200;
+
+    private final Path root;
+    private final int[] clientPorts;
+    private final Process[] servers;
+
+    private ProcessEnsemble(Path root, int size) {
+        this.root = root;
+        this.clientPorts = new int[size];
+        this.servers = new Process[size];
+    }
+
+    static ProcessEnsemble start(int size) {
+        Path root;
+        try {
+            root = Files.createTempDirectory(Path.of(tmpBase()), "elector-zk-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ProcessEnsemble ensemble = new ProcessEnsemble(root, size);
+        try {
+            ensemble.launch();
+            return ensemble;
+        } catch (RuntimeException | Error e) {
+            ensemble.close();
+            throw e;
+        }
+    }
+
+    /** tmpfs where there is one: no fsync in the latency of every write. */
+    private static String tmpBase() {
+        return Files.isDirectory(Path.of("/dev/shm")) && Files.isWritable(Path.of("/dev/shm")) ? "/dev/shm" : System.getProperty("java.io.tmpdir");
+    }
+
+    private void launch() {
+        int size = clientPorts.length;
+        List<String> servers = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            clientPorts[i] = Processes.freePort();
+            servers.add("server." + (i + 1) + "=127.0.0.1:" + Processes.freePort() + ":" + Processes.freePort());
+        }
+        for (int i = 0; i < size; i++) {
+            Path dir = root.resolve("member-" + (i + 1));
+            try {
+                Files.createDirectories(dir.resolve("data"));
+                Files.writeString(dir.resolve("data/myid"), Integer.toString(i + 1));
+                List<String> cfg = new ArrayList<>(List.of(
+                        "tickTime=" + TICK_MS,
+                        "initLimit=20",
+                        "syncLimit=5",
+                        "dataDir=" + dir.resolve("data"),
+                        "clientPort=" + clientPorts[i],
+                        "clientPortAddress=127.0.0.1",
+                        "admin.enableServer=false",
+                        "4lw.commands.whitelist=srvr,ruok",
+                        "standaloneEnabled=false",
+                        "reconfigEnabled=false"));
+                cfg.addAll(servers);
+                Files.write(dir.resolve("zoo.cfg"), cfg);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            this.servers[i] = Processes.startJava("org.apache.zookeeper.server.quorum.QuorumPeerMain",
+                    List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dzookeeper.jmx.log4j.disable=true"),
+                    List.of(dir.resolve("zoo.cfg").toString()), dir.resolve("server.log"), false);
+        }
+        await("ZooKeeper ensemble serving").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    for (int i = 0; i < size; i++) {
+                        if (!this.servers[i].isAlive()) {
+                            throw new IllegalStateException("ZooKeeper member " + (i + 1) + " died at start-up; see " + root.resolve("member-" + (i + 1) + "/server.log"));
+                        }
+                        if (!mode(i).matches("leader|follower")) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
+    }
+
+    /** The member's role from the {@code srvr} four-letter word, or {@code down}. */
+    String mode(int member) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), clientPorts[member])) {
+            socket.setSoTimeout(1000);
+            OutputStream out = socket.getOutputStream();
+            out.write("srvr".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String reply = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+            for (String line : reply.split("\n")) {
+                if (line.startsWith("Mode: ")) {
+                    return line.substring(6).trim();
+                }
+            }
+            return "down";
+        } catch (IOException e) {
+            return "down";
+        }
+    }
+
+    @Override
+    public int size() {
+        return clientPorts.length;
+    }
+
+    @Override
+    public String address(int member) {
+        return "127.0.0.1:" + clientPorts[member];
+    }
+
+    @Override
+    public void pause(int member) {
+        Processes.signal(servers[member], "STOP");
+    }
+
+    @Override
+    public void resume(int member) {
+        Processes.signal(servers[member], "CONT");
+    }
+
+    @Override
+    public void close() {
+        for (Process server : servers) {
+            if (server != null) {
+                Processes.kill(server); // SIGKILL ends a SIGSTOPped process too
+            }
+        }
+        Processes.deleteTree(root);
+    }
+}

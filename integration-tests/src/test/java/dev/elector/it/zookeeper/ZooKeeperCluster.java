@@ -1,0 +1,125 @@
+package dev.elector.it.zookeeper;
+
+import dev.elector.it.ClusterUnderTest;
+import dev.elector.it.Processes;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryNTimes;
+import org.apache.curator.utils.ZKPaths;
+
+/** A ZooKeeper ensemble as the contract suite sees it, whatever runs the servers. */
+final class ZooKeeperCluster implements ClusterUnderTest {
+    /** Within the 0.4 s to 4 s the 200 ms tick allows, long enough to ride out a busy 2-core machine. */
+    static final Duration SESSION_TIMEOUT = Duration.ofSeconds(3);
+
+    private final ZooKeeperEnsemble ensemble;
+    private CuratorFramework admin;
+
+    ZooKeeperCluster(ZooKeeperEnsemble ensemble) {
+        this.ensemble = ensemble;
+    }
+
+    @Override
+    public String backendName() {
+        return "ZooKeeper";
+    }
+
+    @Override
+    public int size() {
+        return ensemble.size();
+    }
+
+    @Override
+    public Duration sessionTimeout() {
+        return SESSION_TIMEOUT;
+    }
+
+    String connectString() {
+        return members(IntStream.range(0, size()).boxed().toList());
+    }
+
+    private String members(List<Integer> members) {
+        return members.stream().map(ensemble::address).collect(Collectors.joining(","));
+    }
+
+    private static String uri(String hosts, String namespace) {
+        return "zk://" + hosts + "/" + namespace + "?sessionTimeout=" + SESSION_TIMEOUT.toMillis() + "ms&connectTimeout=5s";
+    }
+
+    @Override
+    public String uri(String namespace) {
+        return uri(connectString(), namespace);
+    }
+
+    @Override
+    public String uriForMember(int member, String namespace) {
+        return uri(ensemble.address(member), namespace);
+    }
+
+    @Override
+    public String uriWithoutMember(int member, String namespace) {
+        return uri(members(IntStream.range(0, size()).filter(i -> i != member).boxed().toList()), namespace);
+    }
+
+    @Override
+    public String uriWithRefusedSessionTimeout(String namespace) {
+        return "zk://" + connectString() + "/" + namespace + "?sessionTimeout=60s";
+    }
+
+    @Override
+    public String unreachableUri(Duration connectTimeout) {
+        return "zk://127.0.0.1:" + Processes.freePort() + "/nowhere?connectTimeout=" + connectTimeout.toMillis() + "ms";
+    }
+
+    @Override
+    public void pause(int member) {
+        ensemble.pause(member);
+    }
+
+    @Override
+    public void resume(int member) {
+        ensemble.resume(member);
+    }
+
+    /** A plain Curator client on the whole ensemble, for operator actions and interop peers. */
+    synchronized CuratorFramework admin() {
+        if (admin == null) {
+            admin = CuratorFrameworkFactory.newClient(connectString(), 10_000, 5_000, new RetryNTimes(3, 200));
+            admin.start();
+        }
+        return admin;
+    }
+
+    @Override
+    public void deleteEntry(String namespace, String election, String participantId) {
+        String parent = ZKPaths.makePath(namespace, election);
+        try {
+            for (String child : admin().getChildren().forPath(parent)) {
+                String path = ZKPaths.makePath(parent, child);
+                String data = new String(admin().getData().forPath(path), StandardCharsets.UTF_8);
+                if (data.equals(participantId) || data.startsWith(participantId + "\n")) {
+                    admin().delete().forPath(path);
+                    return;
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("could not delete the entry of " + participantId + " under " + parent, e);
+        }
+        throw new IllegalStateException("no entry of " + participantId + " under " + parent);
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (admin != null) {
+                admin.close();
+            }
+        }
+        ensemble.close();
+    }
+}
