@@ -182,12 +182,12 @@ public abstract class ElectionContract {
         }
     }
 
-    @Test
-    void aSigkilledLeaderInAChildJvmIsReplacedWithinTheSessionTimeoutPlusASmallBound() throws Exception {
-        Process child = Processes.startJava(ParticipantMain.class.getName(), List.of("-Xmx128m", "-XX:TieredStopAtLevel=1"),
-                List.of(cluster().uri(namespace), ELECTION, "child"), null, true);
+    /** Starts a participant in a child JVM; its output lines land in {@code lines}. */
+    protected Process startChild(String uri, String id, List<String> lines, String... extra) {
+        List<String> args = new ArrayList<>(List.of(uri, ELECTION, id));
+        args.addAll(List.of(extra));
+        Process child = Processes.startJava(ParticipantMain.class.getName(), List.of("-Xmx128m", "-XX:TieredStopAtLevel=1"), args, null, true);
         children.add(child);
-        List<String> lines = new CopyOnWriteArrayList<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -199,6 +199,53 @@ public abstract class ElectionContract {
         }, "child-output");
         reader.setDaemon(true);
         reader.start();
+        return child;
+    }
+
+    private static long field(List<String> lines, String kind, int index) {
+        return Long.parseLong(lines.stream().filter(l -> l.startsWith(kind)).findFirst().orElseThrow().split(" ")[index]);
+    }
+
+    @Test
+    void aLeaderInAChildJvmCutOffByAPausedServerStepsDownBeforeAnotherJvmIsElected() throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        startChild(cluster().uriForMember(0, namespace), "child", lines);
+        await().atMost(WAIT).until(() -> lines.stream().anyMatch(l -> l.startsWith("ELECTED")));
+        TimedListener local = new TimedListener();
+        Election next = candidate(coordinator(cluster().uriWithoutMember(0, namespace)), "local", local);
+        await().atMost(WAIT).until(() -> next.participants().size() == 2);
+
+        cluster().pause(0);
+        try {
+            next.awaitLeadership(cluster().sessionTimeout().multipliedBy(2).plus(WAIT));
+        } finally {
+            cluster().resume(0);
+        }
+        await().atMost(WAIT).until(() -> lines.stream().anyMatch(l -> l.startsWith("REVOKED")) && local.first("elected").isPresent());
+        // System.nanoTime() is CLOCK_MONOTONIC on Linux: comparable across the two JVMs on this host.
+        long childRevokedAt = field(lines, "REVOKED", 3);
+        long electedAt = local.first("elected").orElseThrow().at();
+        String reason = lines.stream().filter(l -> l.startsWith("REVOKED")).findFirst().orElseThrow().split(" ")[2];
+        System.out.printf("[%s] paused server, leader in another JVM: stepped down %d ms before the next was elected (%s)%n",
+                cluster().backendName(), (electedAt - childRevokedAt) / 1_000_000, reason);
+        assertEquals("DEADLINE_PASSED", reason);
+        assertTrue(childRevokedAt - electedAt < 0, "the leader in the child JVM must step down before the next is elected");
+        assertTrue(local.first("elected").orElseThrow().token() > field(lines, "ELECTED", 1));
+    }
+
+    @Test
+    void aJvmThatClosesItsCoordinatorExitsOnItsOwn() throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Process child = startChild(cluster().uri(namespace), "once", lines, "once");
+        assertTrue(child.waitFor(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "the JVM did not exit; output: " + lines);
+        assertEquals(0, child.exitValue(), "output: " + lines);
+        assertTrue(lines.contains("CLOSED"), "output: " + lines);
+    }
+
+    @Test
+    void aSigkilledLeaderInAChildJvmIsReplacedWithinTheSessionTimeoutPlusASmallBound() throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Process child = startChild(cluster().uri(namespace), "child", lines);
         await().atMost(WAIT).until(() -> lines.stream().anyMatch(l -> l.startsWith("ELECTED")));
 
         Election local = candidate(coordinator(), "local", null);
@@ -212,8 +259,7 @@ public abstract class ElectionContract {
         System.out.printf("[%s] failover after SIGKILL of the leader: %d ms (session timeout %d ms)%n",
                 cluster().backendName(), failover.toMillis(), cluster().sessionTimeout().toMillis());
         assertTrue(failover.compareTo(limit) <= 0, "failover took " + failover + ", more than " + limit);
-        long childToken = Long.parseLong(lines.stream().filter(l -> l.startsWith("ELECTED")).findFirst().orElseThrow().split(" ")[1]);
-        assertTrue(term.fencingToken() > childToken);
+        assertTrue(term.fencingToken() > field(lines, "ELECTED", 1));
     }
 
     @Test
@@ -363,7 +409,7 @@ public abstract class ElectionContract {
                 .filter(t -> t.isAlive() && !before.contains(t))
                 .map(Thread::getName)
                 .filter(n -> !n.startsWith("awaitility") && !n.equals("process reaper") && !n.equals("Attach Listener")
-                        && !n.startsWith("ForkJoinPool") && !n.equals("child-output"))
+                        && !n.startsWith("ForkJoinPool") && !n.equals("child-output") && !n.equals("etcdctl-output"))
                 .collect(Collectors.toSet());
     }
 

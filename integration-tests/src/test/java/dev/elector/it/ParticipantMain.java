@@ -10,7 +10,8 @@ import dev.elector.RevocationReason;
 /**
  * One participant in a child JVM, so that a test can SIGKILL or SIGSTOP it alone. Prints
  * {@code ELECTED <token> <nanoTime>} and {@code REVOKED <token> <reason> <nanoTime>} lines and runs until
- * killed. Arguments: URI, election name, participant id.
+ * killed, or with a fourth argument {@code once}, leads once, closes and returns. Arguments: URI, election
+ * name, participant id.
  */
 public final class ParticipantMain {
     private ParticipantMain() {
@@ -35,6 +36,14 @@ public final class ParticipantMain {
         election.start();
         System.out.println("STARTED " + args[2]);
         System.out.flush();
+        if (args.length > 3 && args[3].equals("once")) {
+            // Lead once, then leave: the JVM must exit by itself, as no thread of Elector's may linger.
+            election.awaitLeadership(java.time.Duration.ofSeconds(60));
+            coordinator.close();
+            System.out.println("CLOSED");
+            System.out.flush();
+            return;
+        }
         Thread.currentThread().join(); // lives until the test kills it
     }
 }

@@ -1,0 +1,354 @@
+package dev.elector.etcd;
+
+import dev.elector.CoordinatorUnavailableException;
+import dev.elector.ElectionException;
+import dev.elector.spi.Backend;
+import dev.elector.spi.ConnectionSpec;
+import dev.elector.spi.Entry;
+import dev.elector.spi.SessionListener;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Lease;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Candidates are keys {@code /<namespace>/<election>/<lease id in hex>} bound to the coordinator's one lease,
+ * ordered by create revision, holding the participant id: the layout of etcd's own election recipe, so
+ * {@code etcdctl elect} and Go's {@code concurrency.Election} on the same prefix queue with Elector. A second
+ * participant of the same coordinator in the same election gets {@code <lease hex>_<n>}, which the recipe
+ * orders the same way.
+ */
+final class EtcdBackend implements Backend {
+    private static final Logger log = LoggerFactory.getLogger(EtcdBackend.class);
+
+    private final Client client;
+    private final KV kv;
+    private final Lease leases;
+    private final Watch watches;
+    private final String root;
+    private final long ttlSeconds;
+    private final Duration timeout;
+    private final AtomicLong lease;
+    private final AtomicBoolean granting = new AtomicBoolean();
+    private final AtomicLong suffixes = new AtomicLong();
+    private final Map<String, Set<String>> ourKeys = new ConcurrentHashMap<>();
+    private volatile SessionListener listener;
+    private volatile boolean closed;
+
+    private EtcdBackend(Client client, String namespace, long ttlSeconds, Duration timeout, long lease) {
+        this.client = client;
+        this.kv = client.getKVClient();
+        this.leases = client.getLeaseClient();
+        this.watches = client.getWatchClient();
+        this.root = "/" + namespace + "/";
+        this.ttlSeconds = ttlSeconds;
+        this.timeout = timeout;
+        this.lease = new AtomicLong(lease);
+    }
+
+    static EtcdBackend connect(ConnectionSpec spec) {
+        Duration requested = spec.options().sessionTimeout();
+        if (requested.toMillis() % 1000 != 0) {
+            throw new IllegalArgumentException("sessionTimeout " + requested + " is not a whole number of seconds, which etcd lease TTLs are");
+        }
+        long ttl = requested.toSeconds();
+        Duration connectTimeout = spec.options().connectTimeout();
+        String[] endpoints = spec.endpoints().stream().map(e -> "http://" + e).toArray(String[]::new);
+        Client client = Client.builder()
+                .endpoints(endpoints)
+                // etcd's require-leader marker: a member cut off from its quorum fails these calls at once
+                // instead of serving stale answers or holding streams open.
+                .header("hasleader", "true")
+                .connectTimeout(connectTimeout)
+                // jetcd retries unavailable members on its own: keep that within the connect timeout, so an
+                // unreachable cluster is reported in time (its retry delay must stay below the duration).
+                .retryDelay(50)
+                .retryMaxDelay(500)
+                .retryMaxDuration(connectTimeout.compareTo(Duration.ofMillis(200)) > 0 ? connectTimeout : Duration.ofMillis(200))
+                .build();
+        boolean ok = false;
+        try {
+            long granted;
+            long id;
+            try {
+                var response = client.getLeaseClient().grant(ttl).get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                granted = response.getTTL();
+                id = response.getID();
+            } catch (TimeoutException | ExecutionException e) {
+                throw new CoordinatorUnavailableException("Could not reach etcd at " + String.join(",", endpoints) + " (" + spec.uri()
+                        + ") within the connect timeout of " + connectTimeout, e instanceof ExecutionException ? e.getCause() : e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CoordinatorUnavailableException("Interrupted while connecting to " + spec.uri(), e);
+            }
+            if (granted != ttl) {
+                client.getLeaseClient().revoke(id);
+                throw new IllegalArgumentException("sessionTimeout " + requested + " is below the etcd cluster's minimum lease TTL: it granted "
+                        + granted + "s. The minimum is about 1.5 times the members' --election-timeout");
+            }
+            ok = true;
+            return new EtcdBackend(client, spec.namespace(), ttl, connectTimeout, id);
+        } finally {
+            if (!ok) {
+                client.close();
+            }
+        }
+    }
+
+    @Override
+    public Duration sessionTimeout() {
+        return Duration.ofSeconds(ttlSeconds);
+    }
+
+    @Override
+    public long epoch() {
+        return lease.get();
+    }
+
+    @Override
+    public void setSessionListener(SessionListener listener) {
+        this.listener = listener;
+    }
+
+    /**
+     * One keep-alive round trip. A shared keep-alive stream would not say which request a response answers,
+     * and core needs the send time of the acknowledged one; so each renewal is its own short exchange, one
+     * at a time per coordinator.
+     */
+    @Override
+    public CompletionStage<Void> renew() {
+        long id = lease.get();
+        if (id == 0) {
+            grantAgain();
+            return CompletableFuture.failedFuture(new ElectionException("no etcd lease; granting a new one"));
+        }
+        return leases.keepAliveOnce(id)
+                .orTimeout(ttlSeconds, TimeUnit.SECONDS)
+                .handle((response, error) -> {
+                    if (error == null && response.getTTL() > 0) {
+                        return null;
+                    }
+                    if (error == null || String.valueOf(error.getMessage()).contains("lease not found")) {
+                        leaseLost(id);
+                    }
+                    throw new ElectionException("etcd did not renew lease " + Long.toHexString(id), error);
+                });
+    }
+
+    private void leaseLost(long id) {
+        if (lease.compareAndSet(id, 0)) {
+            log.warn("etcd lease {} expired; granting a new one", Long.toHexString(id));
+            ourKeys.clear();
+            report(0);
+            grantAgain();
+        }
+    }
+
+    private void grantAgain() {
+        if (closed || !granting.compareAndSet(false, true)) {
+            return;
+        }
+        leases.grant(ttlSeconds).whenComplete((response, error) -> {
+            granting.set(false);
+            if (error != null) {
+                log.info("Granting a new etcd lease failed: {}; trying again at the next renewal", error.toString());
+            } else if (closed) {
+                leases.revoke(response.getID());
+            } else if (lease.compareAndSet(0, response.getID())) {
+                report(response.getID());
+            }
+        });
+    }
+
+    private void report(long id) {
+        SessionListener l = listener;
+        if (l != null) {
+            l.sessionChanged(id);
+        }
+    }
+
+    @Override
+    public Entry register(String election, String participantId, String metadata) {
+        long id = lease.get();
+        if (id == 0) {
+            throw new ElectionException("no etcd lease yet");
+        }
+        Set<String> used = ourKeys.computeIfAbsent(election, e -> new HashSet<>());
+        ByteSequence value = bytes(participantId + (metadata.isEmpty() ? "" : "\n" + metadata));
+        for (int attempt = 0; attempt < 3; attempt++) {
+            String name;
+            synchronized (used) {
+                String base = Long.toHexString(id);
+                name = used.contains(base) || attempt > 0 ? base + "_" + suffixes.incrementAndGet() : base;
+                used.add(name);
+            }
+            ByteSequence key = bytes(prefix(election) + name);
+            TxnResponse response = await("create a candidate under " + election, kv.txn()
+                    .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                    .Then(Op.put(key, value, PutOption.builder().withLeaseId(id).build()))
+                    .commit());
+            if (response.isSucceeded()) {
+                long revision = response.getHeader().getRevision();
+                return new Entry(election, name, revision, revision, id, participantId, metadata);
+            }
+        }
+        throw new ElectionException("could not create a unique candidate key under " + prefix(election));
+    }
+
+    @Override
+    public Optional<Entry> predecessor(Entry self) {
+        GetResponse response = await("find the predecessor of " + self.key(), kv.get(bytes(prefix(self.election())), GetOption.builder()
+                .isPrefix(true)
+                .withMaxCreateRevision(self.order() - 1)
+                .withSortField(GetOption.SortTarget.CREATE)
+                .withSortOrder(GetOption.SortOrder.DESCEND)
+                .withLimit(1)
+                .build()));
+        return response.getKvs().stream().findFirst().map(kv -> entry(self.election(), kv));
+    }
+
+    @Override
+    public Optional<Entry> watch(Entry entry, Runnable onChange) {
+        ByteSequence key = bytes(prefix(entry.election()) + entry.key());
+        GetResponse response = await("read " + key, kv.get(key));
+        Optional<Entry> current = response.getKvs().stream().findFirst()
+                .filter(kv -> kv.getCreateRevision() == entry.order()) // a key of that name created again is another entry
+                .map(kv -> entry(entry.election(), kv));
+        if (current.isPresent()) {
+            watchOnce(key, false, response.getHeader().getRevision(), onChange);
+        }
+        return current;
+    }
+
+    @Override
+    public List<Entry> entries(String election, Runnable onChange) {
+        ByteSequence prefix = bytes(prefix(election));
+        GetResponse response = await("list " + prefix, kv.get(prefix, GetOption.builder()
+                .isPrefix(true)
+                .withSortField(GetOption.SortTarget.CREATE)
+                .withSortOrder(GetOption.SortOrder.ASCEND)
+                .build()));
+        if (onChange != null) {
+            watchOnce(prefix, true, response.getHeader().getRevision(), onChange);
+        }
+        return response.getKvs().stream().map(kv -> entry(election, kv)).toList();
+    }
+
+    /**
+     * Watches from just after the revision that was read, so no change between the read and the watch is
+     * missed, and fires once: on the first event, or on an error such as a member losing its leader.
+     */
+    private void watchOnce(ByteSequence key, boolean prefix, long readRevision, Runnable onChange) {
+        AtomicBoolean fired = new AtomicBoolean();
+        AtomicReference<Watch.Watcher> watcher = new AtomicReference<>();
+        Runnable fire = () -> {
+            if (fired.compareAndSet(false, true)) {
+                Watch.Watcher w = watcher.get();
+                if (w != null) {
+                    w.close();
+                }
+                onChange.run();
+            }
+        };
+        WatchOption option = WatchOption.builder().isPrefix(prefix).withRevision(readRevision + 1).withRequireLeader(true).build();
+        watcher.set(watches.watch(key, option, Watch.listener((WatchResponse r) -> {
+            if (!r.getEvents().isEmpty()) {
+                fire.run();
+            }
+        }, error -> fire.run(), fire)));
+        if (fired.get()) {
+            watcher.get().close();
+        }
+    }
+
+    @Override
+    public void delete(Entry own) {
+        ByteSequence key = bytes(prefix(own.election()) + own.key());
+        // Guarded by create revision: never delete a key of the same name that is not this entry.
+        await("delete " + key, kv.txn()
+                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(own.order())))
+                .Then(Op.delete(key, DeleteOption.DEFAULT))
+                .commit());
+        Set<String> used = ourKeys.get(own.election());
+        if (used != null) {
+            synchronized (used) {
+                used.remove(own.key());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        long id = lease.getAndSet(0);
+        if (id != 0) {
+            try {
+                // Revoking deletes every key of this coordinator at once, instead of after the TTL.
+                leases.revoke(id).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                log.info("Could not revoke etcd lease {}; its keys go when it expires: {}", Long.toHexString(id), e.toString());
+            }
+        }
+        client.close();
+    }
+
+    private String prefix(String election) {
+        return root + election + "/";
+    }
+
+    private Entry entry(String election, KeyValue kv) {
+        String key = kv.getKey().toString(StandardCharsets.UTF_8);
+        String text = kv.getValue().toString(StandardCharsets.UTF_8);
+        int newline = text.indexOf('\n');
+        return new Entry(election, key.substring(prefix(election).length()), kv.getCreateRevision(), kv.getCreateRevision(), kv.getLease(),
+                newline < 0 ? text : text.substring(0, newline), newline < 0 ? "" : text.substring(newline + 1));
+    }
+
+    private static ByteSequence bytes(String text) {
+        return ByteSequence.from(text, StandardCharsets.UTF_8);
+    }
+
+    private <T> T await(String what, CompletableFuture<T> call) {
+        try {
+            return call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ElectionException("Interrupted while trying to " + what, e);
+        } catch (ExecutionException e) {
+            throw new ElectionException("etcd could not " + what + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            throw new ElectionException("etcd did not " + what + " within " + timeout, e);
+        }
+    }
+}

@@ -1,0 +1,270 @@
+package dev.elector.it.etcd;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.elector.it.ClusterUnderTest;
+import dev.elector.it.Processes;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.options.GetOption;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * A real 3-member etcd cluster (Debian's etcd-server, 3.4) as processes on free loopback ports, each with
+ * a fresh data directory on tmpfs that is deleted on close.
+ */
+final class EtcdCluster implements ClusterUnderTest {
+    /** Heartbeat 100 ms, election timeout 1 s: the smallest lease TTL the cluster grants is then 2 s. */
+    static final Duration SESSION_TIMEOUT = Duration.ofSeconds(3);
+
+    private final Path root;
+    private final int[] clientPorts;
+    private final Process[] members;
+    private Client admin;
+
+    private EtcdCluster(Path root, int size) {
+        this.root = root;
+        this.clientPorts = new int[size];
+        this.members = new Process[size];
+    }
+
+    static EtcdCluster start(int size) {
+        Path base = Path.of(Files.isWritable(Path.of("/dev/shm")) ? "/dev/shm" : System.getProperty("java.io.tmpdir"));
+        EtcdCluster cluster;
+        try {
+            cluster = new EtcdCluster(Files.createTempDirectory(base, "elector-etcd-"), size);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            cluster.launch();
+            return cluster;
+        } catch (RuntimeException | Error e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    static String binary(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+            Path candidate = Path.of(dir, name);
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        throw new IllegalStateException(name + " is not installed: run scripts/test, which installs Debian's etcd-server and etcd-client");
+    }
+
+    private void launch() {
+        int size = clientPorts.length;
+        int[] peerPorts = new int[size];
+        for (int i = 0; i < size; i++) {
+            clientPorts[i] = Processes.freePort();
+            peerPorts[i] = Processes.freePort();
+        }
+        String initial = IntStream.range(0, size).mapToObj(i -> "m" + i + "=http://127.0.0.1:" + peerPorts[i]).collect(Collectors.joining(","));
+        for (int i = 0; i < size; i++) {
+            Path dir = root.resolve("m" + i);
+            List<String> command = List.of(binary("etcd"),
+                    "--name", "m" + i,
+                    "--data-dir", dir.resolve("data").toString(),
+                    "--listen-client-urls", "http://127.0.0.1:" + clientPorts[i],
+                    "--advertise-client-urls", "http://127.0.0.1:" + clientPorts[i],
+                    "--listen-peer-urls", "http://127.0.0.1:" + peerPorts[i],
+                    "--initial-advertise-peer-urls", "http://127.0.0.1:" + peerPorts[i],
+                    "--initial-cluster", initial,
+                    "--initial-cluster-state", "new",
+                    "--initial-cluster-token", root.getFileName().toString(),
+                    "--heartbeat-interval", "100",
+                    "--election-timeout", "1000",
+                    "--logger", "zap",
+                    "--log-level", "warn");
+            try {
+                Files.createDirectories(dir);
+                members[i] = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("etcd.log").toFile()).start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        await("etcd cluster healthy").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            for (int i = 0; i < size; i++) {
+                if (!members[i].isAlive()) {
+                    throw new IllegalStateException("etcd member m" + i + " died at start-up; see " + root.resolve("m" + i + "/etcd.log"));
+                }
+                try {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + clientPorts[i] + "/health"))
+                            .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
+                    if (!r.body().contains("\"health\":\"true\"")) {
+                        return false;
+                    }
+                } catch (IOException e) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    String endpoints() {
+        return endpoints(IntStream.range(0, size()).boxed().toList());
+    }
+
+    private String endpoints(List<Integer> which) {
+        return which.stream().map(i -> "127.0.0.1:" + clientPorts[i]).collect(Collectors.joining(","));
+    }
+
+    private static String uri(String hosts, String namespace) {
+        return "etcd://" + hosts + "/" + namespace + "?sessionTimeout=" + SESSION_TIMEOUT.toSeconds() + "s&connectTimeout=5s";
+    }
+
+    @Override
+    public String backendName() {
+        return "etcd";
+    }
+
+    @Override
+    public int size() {
+        return clientPorts.length;
+    }
+
+    @Override
+    public Duration sessionTimeout() {
+        return SESSION_TIMEOUT;
+    }
+
+    @Override
+    public String uri(String namespace) {
+        return uri(endpoints(), namespace);
+    }
+
+    @Override
+    public String uriForMember(int member, String namespace) {
+        return uri(endpoints(List.of(member)), namespace);
+    }
+
+    @Override
+    public String uriWithoutMember(int member, String namespace) {
+        return uri(endpoints(IntStream.range(0, size()).filter(i -> i != member).boxed().toList()), namespace);
+    }
+
+    @Override
+    public String uriWithRefusedSessionTimeout(String namespace) {
+        return "etcd://" + endpoints() + "/" + namespace + "?sessionTimeout=1s";
+    }
+
+    @Override
+    public String unreachableUri(Duration connectTimeout) {
+        return "etcd://127.0.0.1:" + Processes.freePort() + "/nowhere?connectTimeout=" + connectTimeout.toMillis() + "ms";
+    }
+
+    @Override
+    public void pause(int member) {
+        Processes.signal(members[member], "STOP");
+    }
+
+    @Override
+    public void resume(int member) {
+        Processes.signal(members[member], "CONT");
+    }
+
+    synchronized Client admin() {
+        if (admin == null) {
+            admin = Client.builder().endpoints(IntStream.range(0, size()).mapToObj(i -> "http://127.0.0.1:" + clientPorts[i]).toArray(String[]::new)).build();
+        }
+        return admin;
+    }
+
+    /** The candidate keys under an election's prefix, oldest first. */
+    List<KeyValue> keys(String namespace, String election) {
+        ByteSequence prefix = ByteSequence.from("/" + namespace + "/" + election + "/", StandardCharsets.UTF_8);
+        try {
+            return admin().getKVClient().get(prefix, GetOption.builder().isPrefix(true)
+                    .withSortField(GetOption.SortTarget.CREATE).withSortOrder(GetOption.SortOrder.ASCEND).build())
+                    .get(10, TimeUnit.SECONDS).getKvs();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not list " + prefix, e);
+        }
+    }
+
+    KeyValue keyOf(String namespace, String election, String participantId) {
+        return keys(namespace, election).stream()
+                .filter(kv -> {
+                    String value = kv.getValue().toString(StandardCharsets.UTF_8);
+                    return value.equals(participantId) || value.startsWith(participantId + "\n");
+                })
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no key of " + participantId + " under /" + namespace + "/" + election));
+    }
+
+    @Override
+    public void deleteEntry(String namespace, String election, String participantId) {
+        try {
+            admin().getKVClient().delete(keyOf(namespace, election, participantId).getKey()).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not delete the key of " + participantId, e);
+        }
+    }
+
+    /** Runs etcdctl against the whole cluster and returns its output. */
+    String etcdctl(String... args) {
+        List<String> command = new ArrayList<>(List.of(binary("etcdctl"), "--endpoints=" + endpoints()));
+        command.addAll(List.of(args));
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().put("ETCDCTL_API", "3");
+            Process p = builder.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("etcdctl " + String.join(" ", args) + " failed: " + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts a long-running etcdctl, such as {@code elect}, with its output piped to the caller. */
+    Process startEtcdctl(String... args) {
+        List<String> command = new ArrayList<>(List.of(binary("etcdctl"), "--endpoints=" + endpoints()));
+        command.addAll(List.of(args));
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().put("ETCDCTL_API", "3");
+            return builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (admin != null) {
+                admin.close();
+            }
+        }
+        for (Process member : members) {
+            Processes.kill(member);
+        }
+        Processes.deleteTree(root);
+    }
+}
