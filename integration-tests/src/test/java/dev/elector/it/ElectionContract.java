@@ -11,6 +11,7 @@ import dev.elector.CoordinatorUnavailableException;
 import dev.elector.Election;
 import dev.elector.ElectionListener;
 import dev.elector.ElectionOptions;
+import dev.elector.LeaderJob;
 import dev.elector.Leadership;
 import dev.elector.Participant;
 import dev.elector.RevocationReason;
@@ -18,6 +19,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -401,6 +403,54 @@ public abstract class ElectionContract {
         Coordinator c = coordinator();
         assertTrue(c.election("nightly-report", ElectionOptions.builder().observer(true).build()).participants().isEmpty(),
                 "closing the election removed its entry");
+    }
+
+    /** One run of a leader-only job, with the wall-clock time its term began. */
+    private record JobRun(String id, long token, Instant tick, Instant termBegan) {
+    }
+
+    @Test
+    void aLeaderOnlyJobHandsOverGracefullyWithoutDoublingOrSkippingMoreThanOneTick() throws Exception {
+        Duration period = Duration.ofMillis(300);
+        List<JobRun> runs = new CopyOnWriteArrayList<>();
+        Map<Long, Instant> termBegan = new java.util.concurrent.ConcurrentHashMap<>();
+        List<Election> all = queueInOrder(List.of(coordinator(), coordinator()), 2, "p");
+        for (Election e : all) {
+            e.addListener(new ElectionListener() {
+                @Override
+                public void elected(Leadership term) {
+                    termBegan.put(term.fencingToken(), Instant.now());
+                }
+            });
+            opened.add(LeaderJob.builder(e, ctx -> {
+                ctx.checkValid();
+                runs.add(new JobRun(e.participantId(), ctx.fencingToken(), ctx.scheduledTime(),
+                        termBegan.getOrDefault(ctx.fencingToken(), Instant.EPOCH)));
+            }).atFixedRate(period).start());
+        }
+        Election first = singleLeader(all);
+        await().atMost(WAIT).until(() -> runs.size() >= 4);
+        assertTrue(first.resign(), "graceful handover by resign");
+        await().atMost(WAIT).until(() -> runs.stream().filter(r -> !r.id().equals(first.participantId())).count() >= 4);
+        Election second = singleLeader(all);
+        assertTrue(second.resign(), "and back");
+        await().atMost(WAIT).until(() -> runs.get(runs.size() - 1).id().equals(first.participantId())
+                && runs.stream().map(JobRun::token).distinct().count() == 3 && runs.size() >= 12);
+
+        List<JobRun> copy = new ArrayList<>(runs);
+        assertEquals(copy.size(), copy.stream().map(JobRun::tick).distinct().count(), "a tick ran twice: " + copy);
+        for (int i = 1; i < copy.size(); i++) {
+            JobRun before = copy.get(i - 1);
+            JobRun after = copy.get(i);
+            assertTrue(Duration.between(before.tick(), after.tick()).compareTo(period.multipliedBy(2)) <= 0,
+                    "more than one tick skipped between " + before + " and " + after);
+            if (after.token() != before.token()) {
+                assertTrue(after.token() > before.token(), "tokens increase across terms");
+                assertTrue(after.tick().isAfter(after.termBegan()), "a new leader's first run came before its election: " + after);
+            }
+        }
+        System.out.printf("[%s] leader-only job: %d runs over 3 terms, no tick doubled, at most one skipped per handover%n",
+                cluster().backendName(), copy.size());
     }
 
     /** Threads alive now that were not before, leaving out the JVM's and the test tools' own. */
