@@ -453,6 +453,14 @@ public abstract class ElectionContract {
                 cluster().backendName(), copy.size());
     }
 
+    @Test
+    void theReadmeJobExampleRunsItsTaskWithTheTokenWhileLeading() throws Exception {
+        List<Long> tokens = new CopyOnWriteArrayList<>();
+        ReadmeJobExample.run(cluster().uri(namespace), tokens::add, Duration.ofSeconds(2));
+        assertTrue(tokens.size() >= 3, "runs: " + tokens);
+        assertEquals(1, tokens.stream().distinct().count(), "one term, one token: " + tokens);
+    }
+
     /** Threads alive now that were not before, leaving out the JVM's and the test tools' own. */
     private static Set<String> started(Set<Thread> before) {
         return Thread.getAllStackTraces().keySet().stream()

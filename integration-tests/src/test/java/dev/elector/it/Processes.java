@@ -71,6 +71,21 @@ public final class Processes {
         }
     }
 
+    /** Sends a signal to a whole process group, such as one started under {@code setsid}. */
+    public static void signalGroup(long groupLeader, String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, "--", "-" + groupLeader).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " -" + groupLeader + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** SIGKILLs a process and waits until it is gone. */
     public static void kill(Process process) {
         if (process == null) {

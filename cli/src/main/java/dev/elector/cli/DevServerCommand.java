@@ -1,0 +1,33 @@
+package dev.elector.cli;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code elector dev-server}: a single-node ZooKeeper for local development and tests. */
+@Command(name = "dev-server", mixinStandardHelpOptions = true,
+        description = "Starts an embedded single-node ZooKeeper on 127.0.0.1, prints the URI to connect to, and runs until interrupted.")
+final class DevServerCommand implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "2181", description = "Client port (default ${DEFAULT-VALUE}); 0 picks a free one.")
+    int port;
+
+    @Override
+    public Integer call() throws Exception {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port " + port + " must be 0 to 65535");
+        }
+        // 500 ms ticks allow sessions of 1 s to 10 s, which covers Elector's 10 s default.
+        EmbeddedZooKeeper server = EmbeddedZooKeeper.start(port, 500);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "elector-dev-server-stop"));
+        System.out.println("ZooKeeper dev server on 127.0.0.1:" + server.port() + " (sessions of 1 s to 10 s); Ctrl-C stops it");
+        System.out.println(server.uri("dev", ""));
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+}

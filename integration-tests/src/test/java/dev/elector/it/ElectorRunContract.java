@@ -1,0 +1,186 @@
+package dev.elector.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.elector.Coordinator;
+import dev.elector.Election;
+import dev.elector.ElectionOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two {@code elector run} processes on a real cluster, each wrapping a shell loop that appends its fencing
+ * token to a file through a token check (a fenced resource made of {@code flock} and {@code tail}). Each
+ * elector runs under {@code setsid}, so it and its child form one process group that can be paused together.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class ElectorRunContract {
+    private static final AtomicInteger NAMESPACES = new AtomicInteger();
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String WORKER = """
+            #!/bin/sh
+            echo $$ > "$WORK_DIR/child-$ELECTOR_PARTICIPANT.pid"
+            while :; do
+              flock "$WORK_DIR/tokens.lock" sh -c '
+                last=$(tail -n 1 "$WORK_DIR/tokens" 2>/dev/null)
+                if [ -z "$last" ] || [ "$ELECTOR_FENCING_TOKEN" -ge "$last" ]; then
+                  echo "$ELECTOR_FENCING_TOKEN" >> "$WORK_DIR/tokens"
+                else
+                  echo "$ELECTOR_FENCING_TOKEN" >> "$WORK_DIR/rejected"
+                fi'
+              sleep 0.1
+            done
+            """;
+
+    @TempDir
+    Path dir;
+    private String namespace;
+    private final List<Process> electors = new ArrayList<>();
+    private Coordinator observer;
+
+    protected abstract ClusterUnderTest cluster();
+
+    @BeforeEach
+    void prepare() throws IOException {
+        namespace = "run-" + NAMESPACES.incrementAndGet() + "-" + ProcessHandle.current().pid();
+        Path worker = dir.resolve("worker.sh");
+        Files.writeString(worker, WORKER);
+        worker.toFile().setExecutable(true);
+        observer = Coordinator.connect(cluster().uri(namespace));
+    }
+
+    @AfterEach
+    void stop() {
+        electors.forEach(Processes::kill); // the kernel then kills each child, through its parent-death signal
+        electors.clear();
+        observer.close();
+    }
+
+    @AfterAll
+    void stopCluster() {
+        cluster().close();
+    }
+
+    private Process elector(String id) {
+        List<String> command = List.of("setsid", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m", "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-cp", Processes.testClasspath(), "dev.elector.cli.Main",
+                "run", "--connect", cluster().uri(namespace), "--election", "job", "--id", id, "--", "sh", dir.resolve("worker.sh").toString());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve(id + ".log").toFile());
+        builder.environment().put("WORK_DIR", dir.toString());
+        try {
+            Process p = builder.start();
+            electors.add(p);
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Optional<Long> childPid(String id) {
+        try {
+            Path file = dir.resolve("child-" + id + ".pid");
+            String text = Files.exists(file) ? Files.readString(file).trim() : "";
+            return text.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(text));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    private List<Long> tokens(String file) {
+        try {
+            Path path = dir.resolve(file);
+            return Files.exists(path) ? Files.readAllLines(path).stream().filter(l -> !l.isBlank()).map(Long::parseLong).toList() : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private int queueLength() {
+        Election e = observer.election("job", ElectionOptions.builder().observer(true).build());
+        try {
+            return e.participants().size();
+        } finally {
+            e.close();
+        }
+    }
+
+    private void assertTokensNeverGoBack() {
+        List<Long> accepted = tokens("tokens");
+        for (int i = 1; i < accepted.size(); i++) {
+            assertTrue(accepted.get(i) >= accepted.get(i - 1), "the fenced file accepted an older token: " + accepted);
+        }
+    }
+
+    private String logs() {
+        try {
+            return Files.readString(dir.resolve("a.log")) + "\n---\n" + Files.readString(dir.resolve("b.log"));
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    @Test
+    void whenTheLeadingElectorIsSigkilledItsChildDiesWithItAndTheOtherTakesOver() {
+        Process a = elector("a");
+        await().atMost(WAIT).until(() -> childPid("a").isPresent() && !tokens("tokens").isEmpty());
+        long childA = childPid("a").orElseThrow();
+        long tokenA = tokens("tokens").get(0);
+        elector("b");
+        await().atMost(WAIT).until(() -> queueLength() == 2);
+
+        Processes.kill(a);
+        await("the child of a SIGKILLed elector dies with it").atMost(Duration.ofSeconds(5)).until(() -> !alive(childA));
+        await().atMost(cluster().sessionTimeout().plus(WAIT)).until(() -> childPid("b").isPresent()
+                && tokens("tokens").get(tokens("tokens").size() - 1) > tokenA);
+        assertTokensNeverGoBack();
+    }
+
+    @Test
+    void aPausedElectorKillsItsChildAtOnceOnResumeAndTheStaleChildsWritesAreFencedOff() {
+        Process a = elector("a");
+        await().atMost(WAIT).until(() -> childPid("a").isPresent() && !tokens("tokens").isEmpty());
+        long childA = childPid("a").orElseThrow();
+        long tokenA = tokens("tokens").get(0);
+        elector("b");
+        await().atMost(WAIT).until(() -> queueLength() == 2);
+
+        Processes.signalGroup(a.pid(), "STOP"); // the elector and its child together, like a frozen host
+        long resumedAt;
+        try {
+            await("b takes over").atMost(cluster().sessionTimeout().plus(WAIT)).until(() -> childPid("b").isPresent()
+                    && tokens("tokens").get(tokens("tokens").size() - 1) > tokenA);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("b did not take over; logs:\n" + logs(), e);
+        } finally {
+            resumedAt = System.nanoTime();
+            Processes.signalGroup(a.pid(), "CONT");
+        }
+        await("a kills its stale child at once after the resume").atMost(Duration.ofSeconds(3)).until(() -> !alive(childA));
+        System.out.printf("[%s] elector run: stale child killed %d ms after SIGCONT; %d stale writes rejected by the token check%n",
+                cluster().backendName(), (System.nanoTime() - resumedAt) / 1_000_000, tokens("rejected").size());
+        assertTokensNeverGoBack();
+        assertTrue(tokens("rejected").stream().allMatch(t -> t == tokenA), "only a's stale token was rejected: " + tokens("rejected"));
+        assertTrue(a.isAlive(), "a stays a candidate after losing leadership; log:\n" + logs());
+        assertFalse(tokens("tokens").subList(tokens("tokens").indexOf(tokens("tokens").stream().filter(t -> t > tokenA).findFirst().orElseThrow()),
+                tokens("tokens").size()).contains(tokenA), "no write of a's after b's first");
+    }
+}

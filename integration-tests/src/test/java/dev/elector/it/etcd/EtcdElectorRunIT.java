@@ -1,0 +1,14 @@
+package dev.elector.it.etcd;
+
+import dev.elector.it.ClusterUnderTest;
+import dev.elector.it.ElectorRunContract;
+
+/** {@code elector run} on a real 3-member etcd cluster. */
+class EtcdElectorRunIT extends ElectorRunContract {
+    private final EtcdCluster cluster = EtcdCluster.start(3);
+
+    @Override
+    protected ClusterUnderTest cluster() {
+        return cluster;
+    }
+}

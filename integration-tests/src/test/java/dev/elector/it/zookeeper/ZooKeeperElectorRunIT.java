@@ -1,0 +1,14 @@
+package dev.elector.it.zookeeper;
+
+import dev.elector.it.ClusterUnderTest;
+import dev.elector.it.ElectorRunContract;
+
+/** {@code elector run} on a real 3-node ZooKeeper ensemble. */
+class ZooKeeperElectorRunIT extends ElectorRunContract {
+    private final ZooKeeperCluster cluster = new ZooKeeperCluster(ProcessEnsemble.start(3));
+
+    @Override
+    protected ClusterUnderTest cluster() {
+        return cluster;
+    }
+}
