@@ -36,7 +36,7 @@ public abstract class ElectorRunContract {
             #!/bin/sh
             echo $$ > "$WORK_DIR/child-$ELECTOR_PARTICIPANT.pid"
             while :; do
-              flock "$WORK_DIR/tokens.lock" sh -c '
+              flock -w 5 "$WORK_DIR/tokens.lock" sh -c '
                 last=$(tail -n 1 "$WORK_DIR/tokens" 2>/dev/null)
                 if [ -z "$last" ] || [ "$ELECTOR_FENCING_TOKEN" -ge "$last" ]; then
                   echo "$ELECTOR_FENCING_TOKEN" >> "$WORK_DIR/tokens"
@@ -138,14 +138,25 @@ public abstract class ElectorRunContract {
         }
     }
 
-    @Test
-    void whenTheLeadingElectorIsSigkilledItsChildDiesWithItAndTheOtherTakesOver() {
+    /** Elector a, its child's pid, and the token its child writes with. */
+    private record Leading(Process elector, long childPid, long token) {
+    }
+
+    private Leading aLeadsAndBWaits() {
         Process a = elector("a");
         await().atMost(WAIT).until(() -> childPid("a").isPresent() && !tokens("tokens").isEmpty());
-        long childA = childPid("a").orElseThrow();
-        long tokenA = tokens("tokens").get(0);
+        Leading leading = new Leading(a, childPid("a").orElseThrow(), tokens("tokens").get(0));
         elector("b");
         await().atMost(WAIT).until(() -> queueLength() == 2);
+        return leading;
+    }
+
+    @Test
+    void whenTheLeadingElectorIsSigkilledItsChildDiesWithItAndTheOtherTakesOver() {
+        Leading leading = aLeadsAndBWaits();
+        Process a = leading.elector();
+        long childA = leading.childPid();
+        long tokenA = leading.token();
 
         Processes.kill(a);
         await("the child of a SIGKILLed elector dies with it").atMost(Duration.ofSeconds(5)).until(() -> !alive(childA));
@@ -156,18 +167,17 @@ public abstract class ElectorRunContract {
 
     @Test
     void aPausedElectorKillsItsChildAtOnceOnResumeAndTheStaleChildsWritesAreFencedOff() {
-        Process a = elector("a");
-        await().atMost(WAIT).until(() -> childPid("a").isPresent() && !tokens("tokens").isEmpty());
-        long childA = childPid("a").orElseThrow();
-        long tokenA = tokens("tokens").get(0);
-        elector("b");
-        await().atMost(WAIT).until(() -> queueLength() == 2);
+        Leading leading = aLeadsAndBWaits();
+        Process a = leading.elector();
+        long childA = leading.childPid();
+        long tokenA = leading.token();
 
         Processes.signalGroup(a.pid(), "STOP"); // the elector and its child together, like a frozen host
         long resumedAt;
         try {
-            await("b takes over").atMost(cluster().sessionTimeout().plus(WAIT)).until(() -> childPid("b").isPresent()
-                    && tokens("tokens").get(tokens("tokens").size() - 1) > tokenA);
+            // b's child may not write yet: a's frozen child can be holding the file's lock, as a paused
+            // process would hold any lock. The token check, not the lock, is what keeps a's writes out.
+            await("b takes over").atMost(cluster().sessionTimeout().plus(WAIT)).until(() -> childPid("b").isPresent());
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             throw new AssertionError("b did not take over; logs:\n" + logs(), e);
         } finally {
@@ -175,6 +185,7 @@ public abstract class ElectorRunContract {
             Processes.signalGroup(a.pid(), "CONT");
         }
         await("a kills its stale child at once after the resume").atMost(Duration.ofSeconds(3)).until(() -> !alive(childA));
+        await("b's child writes").atMost(WAIT).until(() -> tokens("tokens").get(tokens("tokens").size() - 1) > tokenA);
         System.out.printf("[%s] elector run: stale child killed %d ms after SIGCONT; %d stale writes rejected by the token check%n",
                 cluster().backendName(), (System.nanoTime() - resumedAt) / 1_000_000, tokens("rejected").size());
         assertTokensNeverGoBack();

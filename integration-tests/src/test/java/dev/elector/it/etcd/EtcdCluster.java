@@ -223,12 +223,8 @@ final class EtcdCluster implements ClusterUnderTest {
 
     /** Runs etcdctl against the whole cluster and returns its output. */
     String etcdctl(String... args) {
-        List<String> command = new ArrayList<>(List.of(binary("etcdctl"), "--endpoints=" + endpoints()));
-        command.addAll(List.of(args));
+        Process p = startEtcdctl(args);
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            builder.environment().put("ETCDCTL_API", "3");
-            Process p = builder.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new IllegalStateException("etcdctl " + String.join(" ", args) + " failed: " + out);
@@ -242,7 +238,7 @@ final class EtcdCluster implements ClusterUnderTest {
         }
     }
 
-    /** Starts a long-running etcdctl, such as {@code elect}, with its output piped to the caller. */
+    /** Starts etcdctl against the whole cluster, such as a long-running {@code elect}, its output piped to the caller. */
     Process startEtcdctl(String... args) {
         List<String> command = new ArrayList<>(List.of(binary("etcdctl"), "--endpoints=" + endpoints()));
         command.addAll(List.of(args));
