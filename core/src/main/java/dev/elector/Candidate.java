@@ -281,28 +281,20 @@ final class Candidate implements Election {
         notifyListeners(l -> l.elected(t));
     }
 
-    /** Our own entry changed while we lead: if it is gone or not ours, the term ends at once. */
+    /**
+     * Our own entry was deleted or changed while we lead. The term ends at once, before any re-read: the
+     * successor's watch fired too, and it needs a round trip before it can claim, which a re-read here would
+     * hand it as a head start. The entry, if it is still there, is replaced, so the next term gets a new token.
+     */
     private void ownEntryChanged() {
         Term t = term.get();
         if (t == null || state != State.RUNNING) {
             step();
             return;
         }
-        long id = ++watchId;
-        try {
-            Optional<Entry> mine = backend.watch(self, () -> wake(id, this::ownEntryChanged));
-            if (mine.isPresent() && mine.get().owner() == liveness.epoch()) {
-                return;
-            }
-        } catch (RuntimeException e) {
-            log.warn("{} in '{}' could not re-read its entry: {}; retrying", participantId(), name, e.toString());
-            retryLater();
-            return;
-        }
-        log.warn("{}'s entry in '{}' was deleted from outside; stepping down", participantId(), name);
+        log.warn("{}'s entry in '{}' was deleted or changed from outside; stepping down", participantId(), name);
         endTerm(t, RevocationReason.ENTRY_DELETED);
-        self = null;
-        step();
+        rejoin();
     }
 
     private void observe() {

@@ -13,6 +13,9 @@ public enum RevocationReason {
     DEADLINE_PASSED,
     /** The session or lease ended; every candidate entry bound to it is gone. */
     SESSION_LOST,
-    /** The participant's own candidate entry was deleted from outside, for example by an operator. */
+    /**
+     * The participant's own candidate entry was deleted or changed from outside, for example by an operator,
+     * or the backend could no longer watch it.
+     */
     ENTRY_DELETED
 }

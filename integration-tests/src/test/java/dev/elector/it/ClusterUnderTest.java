@@ -1,6 +1,7 @@
 package dev.elector.it;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A real cluster of one backend, as the contract suite needs it. Each backend's suite provides one, by
@@ -30,6 +31,21 @@ public interface ClusterUnderTest extends AutoCloseable {
 
     /** A URI of the right scheme where nothing listens, with {@code connectTimeout}. */
     String unreachableUri(Duration connectTimeout);
+
+    /** The members' client addresses, {@code host:port}, in member order. */
+    List<String> addresses();
+
+    /** A URI to the given addresses (such as proxies in front of the members), with the suite's timeouts. */
+    String uriFor(List<String> addresses, String namespace);
+
+    /** SIGKILLs a member. */
+    void kill(int member);
+
+    /** Starts a killed member again on its data and ports, and waits until it serves. */
+    void restart(int member);
+
+    /** The candidate entries left under an election, for leak checks. */
+    int entries(String namespace, String election);
 
     /** Stops a member with SIGSTOP. */
     void pause(int member);

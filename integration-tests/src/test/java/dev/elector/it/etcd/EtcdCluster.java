@@ -35,6 +35,7 @@ final class EtcdCluster implements ClusterUnderTest {
     private final Path root;
     private final int[] clientPorts;
     private final Process[] members;
+    private final List<List<String>> commands = new ArrayList<>();
     private Client admin;
 
     private EtcdCluster(Path root, int size) {
@@ -94,43 +95,69 @@ final class EtcdCluster implements ClusterUnderTest {
                     "--election-timeout", "1000",
                     "--logger", "zap",
                     "--log-level", "warn");
-            try {
-                Files.createDirectories(dir);
-                members[i] = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("etcd.log").toFile()).start();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            commands.add(command);
+            startMember(i);
         }
+        for (int i = 0; i < size; i++) {
+            awaitHealthy(i);
+        }
+    }
+
+    private void startMember(int i) {
+        Path dir = root.resolve("m" + i);
+        try {
+            Files.createDirectories(dir);
+            members[i] = new ProcessBuilder(commands.get(i)).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("etcd.log").toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void awaitHealthy(int i) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        await("etcd cluster healthy").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            for (int i = 0; i < size; i++) {
-                if (!members[i].isAlive()) {
-                    throw new IllegalStateException("etcd member m" + i + " died at start-up; see " + root.resolve("m" + i + "/etcd.log"));
-                }
-                try {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + clientPorts[i] + "/health"))
-                            .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
-                    if (!r.body().contains("\"health\":\"true\"")) {
-                        return false;
-                    }
-                } catch (IOException e) {
-                    return false;
-                }
+        await("etcd member m" + i + " healthy").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            if (!members[i].isAlive()) {
+                throw new IllegalStateException("etcd member m" + i + " died; see " + root.resolve("m" + i + "/etcd.log"));
             }
-            return true;
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + clientPorts[i] + "/health"))
+                        .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
+                return r.body().contains("\"health\":\"true\"");
+            } catch (IOException e) {
+                return false;
+            }
         });
     }
 
     String endpoints() {
-        return endpoints(IntStream.range(0, size()).boxed().toList());
+        return String.join(",", addresses());
     }
 
-    private String endpoints(List<Integer> which) {
-        return which.stream().map(i -> "127.0.0.1:" + clientPorts[i]).collect(Collectors.joining(","));
+    @Override
+    public List<String> addresses() {
+        return IntStream.range(0, size()).mapToObj(i -> "127.0.0.1:" + clientPorts[i]).toList();
     }
 
-    private static String uri(String hosts, String namespace) {
-        return "etcd://" + hosts + "/" + namespace + "?sessionTimeout=" + SESSION_TIMEOUT.toSeconds() + "s&connectTimeout=5s";
+    @Override
+    public String uriFor(List<String> addresses, String namespace) {
+        return "etcd://" + String.join(",", addresses) + "/" + namespace + "?sessionTimeout=" + SESSION_TIMEOUT.toSeconds() + "s&connectTimeout=5s";
+    }
+
+    @Override
+    public void kill(int member) {
+        Processes.kill(members[member]);
+    }
+
+    @Override
+    public void restart(int member) {
+        startMember(member);
+        awaitHealthy(member);
+    }
+
+    @Override
+    public int entries(String namespace, String election) {
+        return keys(namespace, election).size();
     }
 
     @Override
@@ -150,17 +177,17 @@ final class EtcdCluster implements ClusterUnderTest {
 
     @Override
     public String uri(String namespace) {
-        return uri(endpoints(), namespace);
+        return uriFor(addresses(), namespace);
     }
 
     @Override
     public String uriForMember(int member, String namespace) {
-        return uri(endpoints(List.of(member)), namespace);
+        return uriFor(List.of(addresses().get(member)), namespace);
     }
 
     @Override
     public String uriWithoutMember(int member, String namespace) {
-        return uri(endpoints(IntStream.range(0, size()).filter(i -> i != member).boxed().toList()), namespace);
+        return uriFor(IntStream.range(0, size()).filter(i -> i != member).mapToObj(i -> addresses().get(i)).toList(), namespace);
     }
 
     @Override

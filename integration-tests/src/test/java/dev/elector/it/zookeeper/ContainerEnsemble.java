@@ -66,6 +66,17 @@ final class ContainerEnsemble implements ZooKeeperEnsemble {
         c.getDockerClient().unpauseContainerCmd(c.getContainerId()).exec();
     }
 
+    /** Not offered: a restarted container may come back on other host ports. The fault suite runs on processes. */
+    @Override
+    public void kill(int member) {
+        throw new UnsupportedOperationException("kill/restart of a container member is not supported; the fault suite uses process ensembles");
+    }
+
+    @Override
+    public void restart(int member) {
+        throw new UnsupportedOperationException("kill/restart of a container member is not supported; the fault suite uses process ensembles");
+    }
+
     @Override
     public void close() {
         members.forEach(GenericContainer::stop);

@@ -84,22 +84,39 @@ final class ProcessEnsemble implements ZooKeeperEnsemble {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            this.servers[i] = Processes.startJava("org.apache.zookeeper.server.quorum.QuorumPeerMain",
-                    List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dzookeeper.jmx.log4j.disable=true"),
-                    List.of(dir.resolve("zoo.cfg").toString()), dir.resolve("server.log"), false);
+            startMember(i);
         }
-        await("ZooKeeper ensemble serving").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        for (int i = 0; i < size; i++) {
+            awaitServing(i);
+        }
+    }
+
+    private void startMember(int i) {
+        Path dir = root.resolve("member-" + (i + 1));
+        servers[i] = Processes.startJava("org.apache.zookeeper.server.quorum.QuorumPeerMain",
+                List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dzookeeper.jmx.log4j.disable=true"),
+                List.of(dir.resolve("zoo.cfg").toString()), dir.resolve("server.log"), false);
+    }
+
+    private void awaitServing(int i) {
+        await("ZooKeeper member " + (i + 1) + " serving").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> {
-                    for (int i = 0; i < size; i++) {
-                        if (!this.servers[i].isAlive()) {
-                            throw new IllegalStateException("ZooKeeper member " + (i + 1) + " died at start-up; see " + root.resolve("member-" + (i + 1) + "/server.log"));
-                        }
-                        if (!mode(i).matches("leader|follower")) {
-                            return false;
-                        }
+                    if (!servers[i].isAlive()) {
+                        throw new IllegalStateException("ZooKeeper member " + (i + 1) + " died; see " + root.resolve("member-" + (i + 1) + "/server.log"));
                     }
-                    return true;
+                    return mode(i).matches("leader|follower");
                 });
+    }
+
+    @Override
+    public void kill(int member) {
+        Processes.kill(servers[member]);
+    }
+
+    @Override
+    public void restart(int member) {
+        startMember(member);
+        awaitServing(member);
     }
 
     /** The member's role from the {@code srvr} four-letter word, or {@code down}. */

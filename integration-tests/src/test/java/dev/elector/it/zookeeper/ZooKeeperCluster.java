@@ -5,7 +5,6 @@ import dev.elector.it.Processes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -40,30 +39,53 @@ final class ZooKeeperCluster implements ClusterUnderTest {
     }
 
     String connectString() {
-        return members(IntStream.range(0, size()).boxed().toList());
+        return String.join(",", addresses());
     }
 
-    private String members(List<Integer> members) {
-        return members.stream().map(ensemble::address).collect(Collectors.joining(","));
+    @Override
+    public List<String> addresses() {
+        return IntStream.range(0, size()).mapToObj(ensemble::address).toList();
     }
 
-    private static String uri(String hosts, String namespace) {
-        return "zk://" + hosts + "/" + namespace + "?sessionTimeout=" + SESSION_TIMEOUT.toMillis() + "ms&connectTimeout=5s";
+    @Override
+    public String uriFor(List<String> addresses, String namespace) {
+        return "zk://" + String.join(",", addresses) + "/" + namespace + "?sessionTimeout=" + SESSION_TIMEOUT.toMillis() + "ms&connectTimeout=5s";
     }
 
     @Override
     public String uri(String namespace) {
-        return uri(connectString(), namespace);
+        return uriFor(addresses(), namespace);
     }
 
     @Override
     public String uriForMember(int member, String namespace) {
-        return uri(ensemble.address(member), namespace);
+        return uriFor(List.of(ensemble.address(member)), namespace);
     }
 
     @Override
     public String uriWithoutMember(int member, String namespace) {
-        return uri(members(IntStream.range(0, size()).filter(i -> i != member).boxed().toList()), namespace);
+        return uriFor(IntStream.range(0, size()).filter(i -> i != member).mapToObj(ensemble::address).toList(), namespace);
+    }
+
+    @Override
+    public void kill(int member) {
+        ensemble.kill(member);
+    }
+
+    @Override
+    public void restart(int member) {
+        ensemble.restart(member);
+    }
+
+    @Override
+    public int entries(String namespace, String election) {
+        try {
+            return admin().getChildren().forPath(ZKPaths.makePath(namespace, election)).size();
+        } catch (org.apache.zookeeper.KeeperException.NoNodeException e) {
+            return 0;
+        } catch (Exception e) {
+            throw new IllegalStateException("could not list " + namespace + "/" + election, e);
+        }
     }
 
     @Override

@@ -11,6 +11,11 @@ interface ZooKeeperEnsemble extends AutoCloseable {
 
     void resume(int member);
 
+    void kill(int member);
+
+    /** Starts a killed member again and waits until the ensemble serves on it. */
+    void restart(int member);
+
     @Override
     void close();
 }

@@ -1,0 +1,14 @@
+package dev.elector.it.etcd;
+
+import dev.elector.it.ClusterUnderTest;
+import dev.elector.it.faults.ReliabilityContract;
+
+/** The fault scenarios on a real 3-member etcd cluster. */
+class EtcdReliabilityIT extends ReliabilityContract {
+    private final EtcdCluster cluster = EtcdCluster.start(3);
+
+    @Override
+    protected ClusterUnderTest cluster() {
+        return cluster;
+    }
+}

@@ -1,0 +1,14 @@
+package dev.elector.it.zookeeper;
+
+import dev.elector.it.ClusterUnderTest;
+import dev.elector.it.faults.ReliabilityContract;
+
+/** The fault scenarios on a real 3-node ZooKeeper ensemble. */
+class ZooKeeperReliabilityIT extends ReliabilityContract {
+    private final ZooKeeperCluster cluster = new ZooKeeperCluster(ProcessEnsemble.start(3));
+
+    @Override
+    protected ClusterUnderTest cluster() {
+        return cluster;
+    }
+}
