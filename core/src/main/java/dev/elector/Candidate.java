@@ -170,23 +170,33 @@ final class Candidate implements Election {
             return;
         }
         if (before == State.RUNNING) {
-            await(actor.submit(() -> {
-                watchId++;
-                endTerm(term.get(), RevocationReason.CLOSED);
-                if (self != null) {
-                    stale.add(self);
-                    self = null;
-                }
-                // Deleting now lets the successor take over in one round trip instead of a session timeout.
-                try {
-                    purgeStale(liveness.epoch());
-                } catch (RuntimeException e) {
-                    log.warn("Could not delete the entry of {} in '{}'; it goes when the session ends", participantId(), name, e);
-                }
-                return null;
-            }), "close");
+            try {
+                closeOnActor();
+            } catch (ElectionException e) {
+                log.warn("Closing '{}' of {} did not finish: {}; its entry goes when the session ends", name, participantId(), e.getMessage());
+            }
         }
         coordinator.forget(this);
+    }
+
+    /** Ends the term here and now, then deletes the entry on the actor, which may be busy with the backend. */
+    private void closeOnActor() {
+        endTerm(term.get(), RevocationReason.CLOSED);
+        await(actor.submit(() -> {
+            watchId++;
+            endTerm(term.get(), RevocationReason.CLOSED); // a claim that was in flight
+            if (self != null) {
+                stale.add(self);
+                self = null;
+            }
+            // Deleting now lets the successor take over in one round trip instead of a session timeout.
+            try {
+                purgeStale(liveness.epoch());
+            } catch (RuntimeException e) {
+                log.warn("Could not delete the entry of {} in '{}'; it goes when the session ends", participantId(), name, e);
+            }
+            return null;
+        }), "close");
     }
 
     /**
@@ -267,18 +277,21 @@ final class Candidate implements Election {
 
     private void claim(Entry mine, long epoch) {
         Term t = new Term(name, participantId(), mine.token(), epoch, liveness);
-        term.set(t);
+        synchronized (termSignal) {
+            // Publishing the term and queueing its election under one lock with endTerm keeps listeners from
+            // hearing of a revocation before the election it ends.
+            term.set(t);
+            notifyListeners(l -> l.elected(t));
+            termSignal.notifyAll();
+        }
         if (!liveness.isValid(epoch)) {
-            // The watchdog may have fired between the check and the set, seeing no term to end.
-            endTerm(t, RevocationReason.DEADLINE_PASSED);
-            rejoin();
+            // The watchdog may have fired between the check in step() and the set, seeing no term to end.
+            if (endTerm(t, RevocationReason.DEADLINE_PASSED)) {
+                rejoin();
+            }
             return;
         }
         log.info("{} elected in '{}' with token {}", participantId(), name, t.fencingToken());
-        synchronized (termSignal) {
-            termSignal.notifyAll();
-        }
-        notifyListeners(l -> l.elected(t));
     }
 
     /**
@@ -330,12 +343,14 @@ final class Candidate implements Election {
     }
 
     private boolean endTerm(Term t, RevocationReason reason) {
-        if (t == null || !term.compareAndSet(t, null)) {
-            return false;
+        synchronized (termSignal) {
+            if (t == null || !term.compareAndSet(t, null)) {
+                return false;
+            }
+            t.end(reason, callbacks);
+            notifyListeners(l -> l.revoked(t, reason));
         }
-        t.end(reason, callbacks);
         log.info("{} no longer leads '{}' (token {}): {}", participantId(), name, t.fencingToken(), reason);
-        notifyListeners(l -> l.revoked(t, reason));
         return true;
     }
 
