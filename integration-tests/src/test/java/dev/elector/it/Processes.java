@@ -17,6 +17,16 @@ public final class Processes {
     private Processes() {
     }
 
+    /**
+     * Where clusters keep their data: tmpfs ({@code /dev/shm}) where there is one, so fsync is not in the
+     * latency of every write, unless {@code -Delector.cluster.disk=true} asks for the disk.
+     */
+    public static Path dataRoot() {
+        Path shm = Path.of("/dev/shm");
+        boolean disk = Boolean.getBoolean("elector.cluster.disk");
+        return !disk && Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
     /** A port that was free on 127.0.0.1 a moment ago. */
     public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -28,7 +28,7 @@ import java.util.stream.IntStream;
  * A real 3-member etcd cluster (Debian's etcd-server, 3.4) as processes on free loopback ports, each with
  * a fresh data directory on tmpfs that is deleted on close.
  */
-final class EtcdCluster implements ClusterUnderTest {
+public final class EtcdCluster implements ClusterUnderTest {
     /** Heartbeat 100 ms, election timeout 1 s: the smallest lease TTL the cluster grants is then 2 s. */
     static final Duration SESSION_TIMEOUT = Duration.ofSeconds(3);
 
@@ -44,8 +44,8 @@ final class EtcdCluster implements ClusterUnderTest {
         this.members = new Process[size];
     }
 
-    static EtcdCluster start(int size) {
-        Path base = Path.of(Files.isWritable(Path.of("/dev/shm")) ? "/dev/shm" : System.getProperty("java.io.tmpdir"));
+    public static EtcdCluster start(int size) {
+        Path base = Processes.dataRoot();
         EtcdCluster cluster;
         try {
             cluster = new EtcdCluster(Files.createTempDirectory(base, "elector-etcd-"), size);
@@ -130,7 +130,7 @@ final class EtcdCluster implements ClusterUnderTest {
         });
     }
 
-    String endpoints() {
+    public String endpoints() {
         return String.join(",", addresses());
     }
 
@@ -210,7 +210,7 @@ final class EtcdCluster implements ClusterUnderTest {
         Processes.signal(members[member], "CONT");
     }
 
-    synchronized Client admin() {
+    public synchronized Client admin() {
         if (admin == null) {
             admin = Client.builder().endpoints(IntStream.range(0, size()).mapToObj(i -> "http://127.0.0.1:" + clientPorts[i]).toArray(String[]::new)).build();
         }
@@ -249,7 +249,7 @@ final class EtcdCluster implements ClusterUnderTest {
     }
 
     /** Runs etcdctl against the whole cluster and returns its output. */
-    String etcdctl(String... args) {
+    public String etcdctl(String... args) {
         Process p = startEtcdctl(args);
         try {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -20,7 +20,7 @@ import java.util.List;
  * A ZooKeeper 3.9.5 ensemble as forked JVMs running {@code QuorumPeerMain} on free loopback ports, with
  * a short tick so that sessions and failovers take seconds, not minutes.
  */
-final class ProcessEnsemble implements ZooKeeperEnsemble {
+public final class ProcessEnsemble implements ZooKeeperEnsemble {
     /** 200 ms ticks: sessions may last 0.4 s to 4 s (2 to 20 ticks), which keeps the suite fast. */
     static final int TICK_MS = 200;
 
@@ -34,7 +34,7 @@ final class ProcessEnsemble implements ZooKeeperEnsemble {
         this.servers = new Process[size];
     }
 
-    static ProcessEnsemble start(int size) {
+    public static ProcessEnsemble start(int size) {
         Path root;
         try {
             root = Files.createTempDirectory(Path.of(tmpBase()), "elector-zk-");
@@ -51,9 +51,8 @@ final class ProcessEnsemble implements ZooKeeperEnsemble {
         }
     }
 
-    /** tmpfs where there is one: no fsync in the latency of every write. */
     private static String tmpBase() {
-        return Files.isDirectory(Path.of("/dev/shm")) && Files.isWritable(Path.of("/dev/shm")) ? "/dev/shm" : System.getProperty("java.io.tmpdir");
+        return Processes.dataRoot().toString();
     }
 
     private void launch() {

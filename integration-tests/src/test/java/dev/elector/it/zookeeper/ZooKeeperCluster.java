@@ -12,14 +12,14 @@ import org.apache.curator.retry.RetryNTimes;
 import org.apache.curator.utils.ZKPaths;
 
 /** A ZooKeeper ensemble as the contract suite sees it, whatever runs the servers. */
-final class ZooKeeperCluster implements ClusterUnderTest {
+public final class ZooKeeperCluster implements ClusterUnderTest {
     /** Within the 0.4 s to 4 s the 200 ms tick allows, long enough to ride out a busy 2-core machine. */
     static final Duration SESSION_TIMEOUT = Duration.ofSeconds(3);
 
     private final ZooKeeperEnsemble ensemble;
     private CuratorFramework admin;
 
-    ZooKeeperCluster(ZooKeeperEnsemble ensemble) {
+    public ZooKeeperCluster(ZooKeeperEnsemble ensemble) {
         this.ensemble = ensemble;
     }
 
@@ -38,7 +38,7 @@ final class ZooKeeperCluster implements ClusterUnderTest {
         return SESSION_TIMEOUT;
     }
 
-    String connectString() {
+    public String connectString() {
         return String.join(",", addresses());
     }
 
@@ -109,7 +109,7 @@ final class ZooKeeperCluster implements ClusterUnderTest {
     }
 
     /** A plain Curator client on the whole ensemble, for operator actions and interop peers. */
-    synchronized CuratorFramework admin() {
+    public synchronized CuratorFramework admin() {
         if (admin == null) {
             admin = CuratorFrameworkFactory.newClient(connectString(), 10_000, 5_000, new RetryNTimes(3, 200));
             admin.start();

@@ -1,7 +1,7 @@
 package dev.elector.it.zookeeper;
 
 /** Three real ZooKeeper servers, reachable from the tests, whose members can be paused. */
-interface ZooKeeperEnsemble extends AutoCloseable {
+public interface ZooKeeperEnsemble extends AutoCloseable {
     int size();
 
     /** {@code host:port} of one member's client port, as the tests reach it. */

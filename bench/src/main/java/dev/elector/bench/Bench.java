@@ -1,0 +1,370 @@
+package dev.elector.bench;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.elector.Coordinator;
+import dev.elector.Election;
+import dev.elector.ElectionListener;
+import dev.elector.ElectionOptions;
+import dev.elector.Leadership;
+import dev.elector.it.ClusterUnderTest;
+import dev.elector.it.ParticipantMain;
+import dev.elector.it.Processes;
+import dev.elector.it.etcd.EtcdCluster;
+import dev.elector.it.zookeeper.ProcessEnsemble;
+import dev.elector.it.zookeeper.ZooKeeperCluster;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Elector beside the raw recipes, measured in one run against the same real clusters, interleaved where
+ * both are measured, and reported as ratios. Run by {@code bench/run}. Machines here are shared and noisy:
+ * read the ratios, not the absolute times.
+ */
+public final class Bench {
+    private static final Duration TTL = Duration.ofSeconds(3);
+
+    /** One figure of the report. */
+    private record Figure(String name, double value, String unit, String baseline, Double baselineValue) {
+        Double ratio() {
+            return baselineValue == null || baselineValue == 0 ? null : value / baselineValue;
+        }
+    }
+
+    private final boolean quick;
+    private final List<Figure> figures = new ArrayList<>();
+    private final Map<String, String> notes = new LinkedHashMap<>();
+
+    private Bench(boolean quick) {
+        this.quick = quick;
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> flags = Arrays.asList(args);
+        if (flags.contains("--disk")) {
+            System.setProperty("elector.cluster.disk", "true");
+        }
+        Bench bench = new Bench(flags.contains("--quick"));
+        bench.run();
+        System.exit(0);
+    }
+
+    private void run() throws Exception {
+        long started = System.nanoTime();
+        String storage = Processes.dataRoot().toString().startsWith("/dev/shm") ? "tmpfs (/dev/shm)" : "disk (" + Processes.dataRoot() + ")";
+        try (ZooKeeperCluster zk = new ZooKeeperCluster(ProcessEnsemble.start(3)); EtcdCluster etcd = EtcdCluster.start(3)) {
+            for (ClusterUnderTest cluster : List.<ClusterUnderTest>of(zk, etcd)) {
+                String b = cluster.backendName().equals("ZooKeeper") ? "zk" : "etcd";
+                RawRecipe raw = b.equals("zk") ? new RawRecipe.Latch(zk) : new RawRecipe.EtcdElection(etcd);
+                log("%s: graceful handover", b);
+                handover(cluster, b, raw, quick ? 200 : 500);
+                log("%s: crash failover", b);
+                failover(cluster, b, raw, quick ? 3 : 10);
+                log("%s: herd and mass join", b);
+                herd(cluster, b, quick ? 200 : 1000);
+                log("%s: many elections on one coordinator", b);
+                manyElections(cluster, b, quick ? 1000 : 10_000);
+                if (b.equals("zk")) {
+                    log("hot path");
+                    hotPath(cluster, (RawRecipe.Latch) raw);
+                }
+            }
+        }
+        write(storage, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    // ---- 1. graceful handover ------------------------------------------------------------------------------
+
+    private void handover(ClusterUnderTest cluster, String b, RawRecipe raw, int n) throws Exception {
+        String ns = "bench-handover-" + b;
+        BlockingQueue<Long> elected = new LinkedBlockingQueue<>();
+        ElectionListener timing = new ElectionListener() {
+            @Override
+            public void elected(Leadership term) {
+                elected.add(System.nanoTime());
+            }
+        };
+        long[] elector = new long[n];
+        long[] baseline = new long[n];
+        try (Coordinator c1 = Coordinator.connect(cluster.uri(ns)); Coordinator c2 = Coordinator.connect(cluster.uri(ns));
+             RawRecipe.Pair pair = raw.pair("handover")) {
+            Election a = c1.election("handover", ElectionOptions.builder().participantId("a").build());
+            Election z = c2.election("handover", ElectionOptions.builder().participantId("b").build());
+            a.addListener(timing);
+            z.addListener(timing);
+            a.start();
+            a.awaitLeadership(Duration.ofSeconds(30));
+            z.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> a.participants().size() == 2);
+            elected.clear();
+            for (int i = 0; i < n; i++) {
+                // Interleaved: one Elector handover, then one raw handover, so both see the same noise.
+                Election leader = a.isLeader() ? a : z;
+                long t0 = System.nanoTime();
+                leader.resign();
+                elector[i] = poll(elected) - t0;
+                baseline[i] = pair.handover();
+            }
+        }
+        String label = b.equals("zk") ? "Curator LeaderLatch (close, then the next isLeader)" : "jetcd Election (resign, then the next campaign completes)";
+        percentiles("handover", b, elector, baseline, label, 1.0, 1.1);
+    }
+
+    private static long poll(BlockingQueue<Long> queue) throws InterruptedException {
+        Long at = queue.poll(30, TimeUnit.SECONDS);
+        if (at == null) {
+            throw new IllegalStateException("no election within 30 s");
+        }
+        return at;
+    }
+
+    private void percentiles(String what, String b, long[] elector, long[] baseline, String label, double p50Goal, double p99Goal) {
+        long[] e = elector.clone();
+        long[] r = baseline.clone();
+        Arrays.sort(e);
+        Arrays.sort(r);
+        for (String p : List.of("p50", "p99", "max")) {
+            int i = p.equals("p50") ? (e.length - 1) / 2 : p.equals("p99") ? (int) Math.ceil(e.length * 0.99) - 1 : e.length - 1;
+            figures.add(new Figure(what + "_" + p + "_" + b, e[i] / 1e6, "ms", label, r[i] / 1e6));
+        }
+        notes.put(what + "_" + b, String.format(Locale.ROOT, "%d handovers each; goal: p50 ratio <= %.1f, p99 ratio <= %.1f", e.length, p50Goal, p99Goal));
+    }
+
+    // ---- 2. crash failover ---------------------------------------------------------------------------------
+
+    private void failover(ClusterUnderTest cluster, String b, RawRecipe raw, int trials) throws Exception {
+        long[] elector = new long[trials];
+        long[] baseline = new long[trials];
+        for (int i = 0; i < trials; i++) {
+            String ns = "bench-failover-" + b + "-" + i;
+            String uri = cluster.uri(ns);
+            elector[i] = killAndTime(List.of(ParticipantMain.class.getName(), uri, "crash", "child"), () -> {
+                Coordinator c = Coordinator.connect(uri);
+                BlockingQueue<Long> elected = new LinkedBlockingQueue<>();
+                Election e = c.election("crash", ElectionOptions.builder().participantId("follower").build());
+                e.addListener(new ElectionListener() {
+                    @Override
+                    public void elected(Leadership term) {
+                        elected.add(System.nanoTime());
+                    }
+                });
+                e.start();
+                await().atMost(Duration.ofSeconds(30)).until(() -> e.participants().size() == 2);
+                return new Follower(elected, c);
+            });
+            baseline[i] = killAndTime(raw.childCommand(ns, "crash"), () -> raw.follower(ns, "crash"));
+        }
+        long[] e = elector.clone();
+        long[] r = baseline.clone();
+        Arrays.sort(e);
+        Arrays.sort(r);
+        double ttl = TTL.toMillis();
+        String label = b.equals("zk") ? "Curator LeaderLatch" : "jetcd Election";
+        figures.add(new Figure("failover_p50_ratio_" + b, e[(e.length - 1) / 2] / 1e6 / ttl, "x TTL", label, r[(r.length - 1) / 2] / 1e6 / ttl));
+        figures.add(new Figure("failover_max_ratio_" + b, e[e.length - 1] / 1e6 / ttl, "x TTL", label, r[r.length - 1] / 1e6 / ttl));
+        notes.put("failover_" + b, trials + " SIGKILLs each, both sides with a " + TTL.toSeconds()
+                + " s session timeout or TTL; goal: p50 ratio at most 1.0 plus the server's expiry step, and no worse than raw");
+    }
+
+    /** The follower side of a failover trial: when it was elected, and what to close afterwards. */
+    record Follower(BlockingQueue<Long> elected, AutoCloseable resource) {
+    }
+
+    interface FollowerFactory {
+        Follower start() throws Exception;
+    }
+
+    private static long killAndTime(List<String> child, FollowerFactory followerFactory) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path")));
+        command.addAll(child);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            for (String line = out.readLine(); line != null && !line.startsWith("ELECTED"); line = out.readLine()) {
+                // wait for the child to lead
+            }
+            Follower follower = followerFactory.start();
+            try (AutoCloseable closing = follower.resource()) {
+                long killed = System.nanoTime();
+                p.destroyForcibly();
+                return poll(follower.elected()) - killed;
+            }
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    // ---- 3. herd and 5. mass join ---------------------------------------------------------------------------
+
+    private void herd(ClusterUnderTest cluster, String b, int n) throws Exception {
+        String ns = "bench-herd-" + b;
+        try (Coordinator c = Coordinator.connect("count+" + cluster.uri(ns))) {
+            List<Election> all = new ArrayList<>();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                all.add(c.election("herd", ElectionOptions.builder().participantId("p" + i).build()).start());
+            }
+            await().atMost(Duration.ofMinutes(5)).until(() -> all.stream().anyMatch(Election::isLeader));
+            long firstLeader = System.nanoTime() - t0;
+            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200)).until(() -> all.get(0).participants().size() == n);
+            long joined = System.nanoTime() - t0;
+            figures.add(new Figure("mass_join_all_" + b, joined / 1e6, "ms", null, null));
+            figures.add(new Figure("mass_join_first_leader_" + b, firstLeader / 1e6, "ms", null, null));
+            int changes = 20;
+            long notifications = CountingBackendProvider.NOTIFICATIONS.get();
+            long requests = CountingBackendProvider.REQUESTS.get();
+            for (int i = 0; i < changes; i++) {
+                Election leader = all.stream().filter(Election::isLeader).findFirst().orElseThrow();
+                leader.resign();
+                await().atMost(Duration.ofSeconds(30)).until(() -> all.stream().anyMatch(e -> e != leader && e.isLeader()));
+            }
+            await().pollDelay(Duration.ofMillis(500)).until(() -> true); // let the last notifications land
+            figures.add(new Figure("herd_notifications_per_change_" + b, (CountingBackendProvider.NOTIFICATIONS.get() - notifications) / (double) changes,
+                    "notifications", null, null));
+            figures.add(new Figure("herd_backend_calls_per_change_" + b, (CountingBackendProvider.REQUESTS.get() - requests) / (double) changes,
+                    "calls", null, null));
+            notes.put("herd_" + b, n + " candidates in one election, " + changes + " changes by resign; a change counts the resigning leader's"
+                    + " own re-join. Calls are SPI calls: on ZooKeeper a predecessor lookup is one getChildren, whose reply grows with the queue;"
+                    + " on etcd it is one range with limit 1. Bytes read are not measured yet.");
+        }
+    }
+
+    // ---- 4. many elections on one coordinator ---------------------------------------------------------------
+
+    private void manyElections(ClusterUnderTest cluster, String b, int n) throws Exception {
+        String ns = "bench-many-" + b;
+        long sessions = CountingBackendProvider.SESSIONS.get();
+        try (Coordinator c = Coordinator.connect("count+" + cluster.uri(ns))) {
+            Election first = c.election("warm-up").start();
+            first.awaitLeadership(Duration.ofSeconds(30));
+            double renewalsAlone = renewalsPerSecond();
+            int threads0 = Thread.activeCount();
+            long heap0 = usedHeap();
+            List<Election> all = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                all.add(c.election("e" + i).start());
+            }
+            await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(500)).until(() -> all.stream().allMatch(Election::isLeader));
+            int threads1 = Thread.activeCount();
+            long heap1 = usedHeap();
+            double renewalsMany = renewalsPerSecond();
+            // Threads added while n elections started; the coordinator's fixed pools may grow to their bounds.
+            figures.add(new Figure("threads_per_election_" + b, Math.max(0, threads1 - threads0) / (double) n, "threads", null, null));
+            figures.add(new Figure("threads_added_" + b, Math.max(0, threads1 - threads0), "threads", null, null));
+            figures.add(new Figure("heap_per_election_" + b, Math.max(0, heap1 - heap0) / (double) n, "bytes", null, null));
+            figures.add(new Figure("sessions_" + b, CountingBackendProvider.SESSIONS.get() - sessions, "sessions or leases", null, null));
+            figures.add(new Figure("renewals_per_second_" + b, renewalsMany, "renewals/s", "the same coordinator with 1 election", renewalsAlone));
+            notes.put("many_" + b, n + " elections on one coordinator, each leading; heap is the used heap after GC with all of them started,"
+                    + " minus before, divided by " + n + " (goal: at most 2 KB each)");
+        }
+    }
+
+    private static double renewalsPerSecond() {
+        long before = CountingBackendProvider.RENEWALS.get();
+        long t0 = System.nanoTime();
+        await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
+        return (CountingBackendProvider.RENEWALS.get() - before) / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    private static long usedHeap() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    // ---- 6. hot path -----------------------------------------------------------------------------------------
+
+    private void hotPath(ClusterUnderTest cluster, RawRecipe.Latch raw) throws Exception {
+        try (Coordinator c = Coordinator.connect(cluster.uri("bench-hot")); RawRecipe.Pair latch = raw.pair("hot")) {
+            Election e = c.election("hot").start();
+            Leadership term = e.awaitLeadership(Duration.ofSeconds(30));
+            figures.add(new Figure("is_leader_ns", nanosPerCall(e::isLeader), "ns/call", "LeaderLatch.hasLeadership()",
+                    nanosPerCall(latch::hasLeadership)));
+            figures.add(new Figure("token_read_ns", nanosPerCall(() -> term.fencingToken() > 0 && term.isValid()), "ns/call", null, null));
+            notes.put("hot_path", "a timed loop of 20 million calls, 5 rounds after warm-up, median round; not JMH");
+        }
+    }
+
+    private static double nanosPerCall(java.util.function.BooleanSupplier call) {
+        int calls = 20_000_000;
+        List<Double> rounds = new ArrayList<>();
+        int sink = 0;
+        for (int round = 0; round < 7; round++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < calls; i++) {
+                sink += call.getAsBoolean() ? 1 : 0;
+            }
+            if (round >= 2) {
+                rounds.add((System.nanoTime() - t0) / (double) calls);
+            }
+        }
+        if (sink == 42) {
+            System.out.print(""); // keeps the loop from being optimised away
+        }
+        rounds.sort(Double::compare);
+        return rounds.get(rounds.size() / 2);
+    }
+
+    // ---- output -----------------------------------------------------------------------------------------------
+
+    private void write(String storage, Duration took) throws Exception {
+        StringBuilder md = new StringBuilder();
+        md.append("Run: ").append(quick ? "bench/run --quick" : "bench/run").append(", ").append(Runtime.getRuntime().availableProcessors())
+                .append(" cores, data on ").append(storage).append(", session timeout or TTL ").append(TTL.toSeconds()).append(" s, took ")
+                .append(took.toSeconds()).append(" s. Raw recipes run with the same session timeout or TTL as Elector.\n\n");
+        md.append("| figure | Elector | unit | baseline | baseline value | ratio |\n|---|---|---|---|---|---|\n");
+        StringBuilder json = new StringBuilder("[\n");
+        for (int i = 0; i < figures.size(); i++) {
+            Figure f = figures.get(i);
+            md.append(String.format(Locale.ROOT, "| %s | %.3f | %s | %s | %s | %s |%n", f.name(), f.value(), f.unit(),
+                    f.baseline() == null ? "-" : f.baseline(), f.baselineValue() == null ? "-" : String.format(Locale.ROOT, "%.3f", f.baselineValue()),
+                    f.ratio() == null ? "-" : String.format(Locale.ROOT, "%.2f", f.ratio())));
+            json.append(String.format(Locale.ROOT, "  {\"name\": \"%s\", \"value\": %.4f, \"unit\": \"%s\", \"baseline\": %s, \"baseline_value\": %s}%s%n",
+                    f.name(), f.value(), f.unit(), f.baseline() == null ? "null" : "\"" + f.baseline() + "\"",
+                    f.baselineValue() == null ? "null" : String.format(Locale.ROOT, "%.4f", f.baselineValue()), i + 1 < figures.size() ? "," : ""));
+        }
+        json.append("]\n");
+        md.append("\nNotes:\n");
+        notes.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
+        String last = String.format(Locale.ROOT, "bench handover_p50_ratio_zk=%.2f handover_p50_ratio_etcd=%.2f failover_p50_ratio_zk=%.2f"
+                        + " failover_p50_ratio_etcd=%.2f herd_notifications_per_change=%.1f threads_per_election=%.3f",
+                ratio("handover_p50_zk"), ratio("handover_p50_etcd"), value("failover_p50_ratio_zk"), value("failover_p50_ratio_etcd"),
+                Math.max(value("herd_notifications_per_change_zk"), value("herd_notifications_per_change_etcd")),
+                Math.max(value("threads_per_election_zk"), value("threads_per_election_etcd")));
+        md.append('\n').append(last).append('\n');
+        Path dir = Path.of("bench", "target");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("bench-report.md"), md.toString());
+        Files.writeString(dir.resolve("bench-results.json"), json.toString());
+        System.out.print(md);
+    }
+
+    private double value(String name) {
+        return figures.stream().filter(f -> f.name().equals(name)).mapToDouble(Figure::value).findFirst().orElse(Double.NaN);
+    }
+
+    private double ratio(String name) {
+        return figures.stream().filter(f -> f.name().equals(name)).map(Figure::ratio).filter(r -> r != null).mapToDouble(Double::doubleValue)
+                .findFirst().orElse(Double.NaN);
+    }
+
+    private static void log(String format, Object... args) {
+        System.err.printf("bench: " + format + "%n", args);
+    }
+}

@@ -1,0 +1,151 @@
+package dev.elector.bench;
+
+import dev.elector.spi.Backend;
+import dev.elector.spi.BackendProvider;
+import dev.elector.spi.ConnectionSpec;
+import dev.elector.spi.Entry;
+import dev.elector.spi.SessionListener;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Serves {@code count+zk://} and {@code count+etcd://}: the real backend, with every request and every watch
+ * notification counted, so the benchmark can report what a leadership change costs.
+ */
+public final class CountingBackendProvider implements BackendProvider {
+    /** Requests made by all counting backends in this JVM. */
+    public static final AtomicLong REQUESTS = new AtomicLong();
+    /** Watch notifications delivered to all counting backends in this JVM. */
+    public static final AtomicLong NOTIFICATIONS = new AtomicLong();
+    /** Renewals sent by all counting backends in this JVM. */
+    public static final AtomicLong RENEWALS = new AtomicLong();
+    /** Backends (sessions or leases) opened in this JVM. */
+    public static final AtomicLong SESSIONS = new AtomicLong();
+
+    private final String scheme;
+
+    /** The provider for {@code count+zk}; {@link ServiceLoader} needs a public no-argument constructor. */
+    public CountingBackendProvider() {
+        this("count+zk");
+    }
+
+    private CountingBackendProvider(String scheme) {
+        this.scheme = scheme;
+    }
+
+    @Override
+    public String scheme() {
+        return scheme;
+    }
+
+    @Override
+    public int defaultPort() {
+        return delegate("zk").defaultPort();
+    }
+
+    @Override
+    public Backend connect(ConnectionSpec spec) {
+        String inner = spec.scheme().substring("count+".length());
+        Backend backend = delegate(inner).connect(new ConnectionSpec(spec.uri(), inner, spec.endpoints(), spec.namespace(), spec.options()));
+        SESSIONS.incrementAndGet();
+        return new Counting(backend);
+    }
+
+    private static BackendProvider delegate(String scheme) {
+        return ServiceLoader.load(BackendProvider.class).stream().map(ServiceLoader.Provider::get)
+                .filter(p -> p.scheme().equals(scheme)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no backend for " + scheme));
+    }
+
+    /** The same provider for etcd, registered as its own service. */
+    public static final class Etcd implements BackendProvider {
+        private final CountingBackendProvider counting = new CountingBackendProvider("count+etcd");
+
+        /** For {@link ServiceLoader}. */
+        public Etcd() {
+        }
+
+        @Override
+        public String scheme() {
+            return counting.scheme();
+        }
+
+        @Override
+        public int defaultPort() {
+            return delegate("etcd").defaultPort();
+        }
+
+        @Override
+        public Backend connect(ConnectionSpec spec) {
+            return counting.connect(spec);
+        }
+    }
+
+    private record Counting(Backend inner) implements Backend {
+        @Override
+        public Duration sessionTimeout() {
+            return inner.sessionTimeout();
+        }
+
+        @Override
+        public long epoch() {
+            return inner.epoch();
+        }
+
+        @Override
+        public void setSessionListener(SessionListener listener) {
+            inner.setSessionListener(listener);
+        }
+
+        @Override
+        public CompletionStage<Void> renew() {
+            RENEWALS.incrementAndGet();
+            return inner.renew();
+        }
+
+        @Override
+        public Entry register(String election, String participantId, String metadata) {
+            REQUESTS.incrementAndGet();
+            return inner.register(election, participantId, metadata);
+        }
+
+        @Override
+        public Optional<Entry> predecessor(Entry self) {
+            REQUESTS.incrementAndGet();
+            return inner.predecessor(self);
+        }
+
+        @Override
+        public Optional<Entry> watch(Entry entry, Runnable onChange) {
+            REQUESTS.incrementAndGet();
+            return inner.watch(entry, () -> {
+                NOTIFICATIONS.incrementAndGet();
+                onChange.run();
+            });
+        }
+
+        @Override
+        public List<Entry> entries(String election, Runnable onChange) {
+            REQUESTS.incrementAndGet();
+            return inner.entries(election, onChange == null ? null : () -> {
+                NOTIFICATIONS.incrementAndGet();
+                onChange.run();
+            });
+        }
+
+        @Override
+        public void delete(Entry own) {
+            REQUESTS.incrementAndGet();
+            inner.delete(own);
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+}
