@@ -2,6 +2,7 @@ package dev.elector;
 
 import dev.elector.spi.Backend;
 import dev.elector.spi.Entry;
+import dev.elector.spi.Position;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -250,24 +251,33 @@ final class Candidate implements Election {
                 return; // leading: the watch on our own entry reports its deletion
             }
             long id = ++watchId;
-            Optional<Entry> predecessor = backend.predecessor(self);
-            if (predecessor.isPresent()) {
-                if (backend.watch(predecessor.get(), () -> wake(id, this::step)).isEmpty()) {
+            Position position = backend.position(self);
+            if (!position.present()) {
+                // Our entry is gone: never claim with it (Curator's CURATOR-696 double leader, etcd's phantom
+                // campaign #19597).
+                log.info("{}'s entry in '{}' is gone; joining again", participantId(), name);
+                self = null;
+                actor.execute(this::step);
+                return;
+            }
+            if (position.predecessor().isPresent()) {
+                if (backend.watch(position.predecessor().get(), () -> wake(id, this::step)).isEmpty()) {
                     actor.execute(this::step); // it went between the two reads
                 }
                 return;
             }
-            // First in the queue. Re-read our own entry before claiming: it must still exist and belong to
-            // this very session (Curator's CURATOR-696 double leader, etcd's phantom campaign #19597).
+            // First, and the entry is ours: it is still there, and it was created by this very session (its
+            // owner, read at registration, equals the current epoch, checked above).
+            if (!liveness.isValid(epoch)) {
+                retryLater(); // no acknowledged renewal yet: claiming now could outlive the session
+                return;
+            }
+            claim(self, epoch);
+            // Watch our own entry only now, so the claim costs a successor no extra round trip; a deletion
+            // in between is found by this very read and ends the term at once.
             Optional<Entry> mine = backend.watch(self, () -> wake(id, this::ownEntryChanged));
             if (mine.isEmpty() || mine.get().owner() != epoch) {
-                log.info("{}'s entry in '{}' is gone or not ours any more; joining again", participantId(), name);
-                self = null;
-                actor.execute(this::step);
-            } else if (!liveness.isValid(epoch)) {
-                retryLater(); // no acknowledged renewal yet: claiming now could outlive the session
-            } else {
-                claim(mine.get(), epoch);
+                ownEntryChanged();
             }
         } catch (RuntimeException e) {
             log.warn("{} in '{}': {}; retrying", participantId(), name, e.toString());

@@ -4,6 +4,7 @@ import dev.elector.spi.Backend;
 import dev.elector.spi.BackendProvider;
 import dev.elector.spi.ConnectionSpec;
 import dev.elector.spi.Entry;
+import dev.elector.spi.Position;
 import dev.elector.spi.SessionListener;
 import java.time.Duration;
 import java.util.List;
@@ -114,9 +115,9 @@ public final class CountingBackendProvider implements BackendProvider {
         }
 
         @Override
-        public Optional<Entry> predecessor(Entry self) {
+        public Position position(Entry self) {
             REQUESTS.incrementAndGet();
-            return inner.predecessor(self);
+            return inner.position(self);
         }
 
         @Override

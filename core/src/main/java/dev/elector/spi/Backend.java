@@ -52,13 +52,14 @@ public interface Backend extends AutoCloseable {
     Entry register(String election, String participantId, String metadata);
 
     /**
-     * The entry immediately before {@code self} in queue order, without listing the whole queue where the
-     * backend can avoid it.
+     * Whether {@code self} is still in the queue and which entry is immediately before it, in one read and
+     * without listing the whole queue where the backend can avoid it. Together with the owner recorded at
+     * registration, this is the ownership check a candidate makes before it claims.
      *
      * @param self an entry returned by {@link #register}
-     * @return the predecessor, or empty if {@code self} would be first
+     * @return its position
      */
-    Optional<Entry> predecessor(Entry self);
+    Position position(Entry self);
 
     /**
      * Reads an entry's current state and, if it exists, leaves a one-shot watch that runs

@@ -2,6 +2,7 @@ package dev.elector.fake;
 
 import dev.elector.spi.Backend;
 import dev.elector.spi.Entry;
+import dev.elector.spi.Position;
 import dev.elector.spi.SessionListener;
 import java.time.Duration;
 import java.util.List;
@@ -80,8 +81,8 @@ public final class FakeBackend implements Backend {
     }
 
     @Override
-    public Optional<Entry> predecessor(Entry self) {
-        return cluster.predecessor(self);
+    public Position position(Entry self) {
+        return cluster.position(self);
     }
 
     @Override

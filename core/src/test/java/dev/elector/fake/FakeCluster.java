@@ -1,6 +1,7 @@
 package dev.elector.fake;
 
 import dev.elector.spi.Entry;
+import dev.elector.spi.Position;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,9 +47,11 @@ public final class FakeCluster {
         return entry;
     }
 
-    synchronized Optional<Entry> predecessor(Entry self) {
+    synchronized Position position(Entry self) {
         TreeMap<Long, Entry> queue = elections.getOrDefault(self.election(), new TreeMap<>());
-        return Optional.ofNullable(queue.lowerEntry(self.order())).map(Map.Entry::getValue);
+        Entry current = queue.get(self.order());
+        return new Position(current != null && current.key().equals(self.key()),
+                Optional.ofNullable(queue.lowerEntry(self.order())).map(Map.Entry::getValue));
     }
 
     synchronized Optional<Entry> watch(Entry entry, Runnable onChange) {

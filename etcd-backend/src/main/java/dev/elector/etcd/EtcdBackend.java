@@ -5,6 +5,7 @@ import dev.elector.ElectionException;
 import dev.elector.spi.Backend;
 import dev.elector.spi.ConnectionSpec;
 import dev.elector.spi.Entry;
+import dev.elector.spi.Position;
 import dev.elector.spi.SessionListener;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -225,16 +226,23 @@ final class EtcdBackend implements Backend {
         throw new ElectionException("could not create a unique candidate key under " + prefix(election));
     }
 
+    /**
+     * One range, newest first from our own create revision down, limit 2: our key (if it is still there,
+     * with our lease and revision) and the one before it. Never a full listing.
+     */
     @Override
-    public Optional<Entry> predecessor(Entry self) {
+    public Position position(Entry self) {
         GetResponse response = await("find the predecessor of " + self.key(), kv.get(bytes(prefix(self.election())), GetOption.builder()
                 .isPrefix(true)
-                .withMaxCreateRevision(self.order() - 1)
+                .withMaxCreateRevision(self.order())
                 .withSortField(GetOption.SortTarget.CREATE)
                 .withSortOrder(GetOption.SortOrder.DESCEND)
-                .withLimit(1)
+                .withLimit(2)
                 .build()));
-        return response.getKvs().stream().findFirst().map(kv -> entry(self.election(), kv));
+        List<KeyValue> kvs = response.getKvs();
+        boolean present = !kvs.isEmpty() && kvs.get(0).getCreateRevision() == self.order() && kvs.get(0).getLease() == self.owner();
+        Optional<KeyValue> before = present ? kvs.stream().skip(1).findFirst() : kvs.stream().findFirst();
+        return new Position(present, before.map(kv -> entry(self.election(), kv)));
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.elector.spi.Backend;
 import dev.elector.spi.ConnectionSpec;
 import dev.elector.spi.Endpoint;
 import dev.elector.spi.Entry;
+import dev.elector.spi.Position;
 import dev.elector.spi.SessionListener;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -189,9 +190,19 @@ final class ZooKeeperBackend implements Backend {
         });
     }
 
+    /**
+     * One {@code getChildren}: our node's name carries the GUID of our own create, so finding it in the list
+     * means it is the node we created, with the owner recorded then.
+     */
     @Override
-    public Optional<Entry> predecessor(Entry self) {
-        List<String> children = call("list " + self.election(), () -> client.getChildren().forPath(ZKPaths.makePath(self.election(), null)));
+    public Position position(Entry self) {
+        List<String> children = call("list " + self.election(), () -> {
+            try {
+                return client.getChildren().forPath(ZKPaths.makePath(self.election(), null));
+            } catch (KeeperException.NoNodeException e) {
+                return List.<String>of();
+            }
+        });
         String best = null;
         long bestOrder = Long.MIN_VALUE;
         for (String child : children) {
@@ -201,7 +212,8 @@ final class ZooKeeperBackend implements Backend {
                 bestOrder = order;
             }
         }
-        return best == null ? Optional.empty() : Optional.of(new Entry(self.election(), best, bestOrder, 0, 0, "", ""));
+        Optional<Entry> predecessor = best == null ? Optional.empty() : Optional.of(new Entry(self.election(), best, bestOrder, 0, 0, "", ""));
+        return new Position(children.contains(self.key()), predecessor);
     }
 
     @Override
