@@ -2,8 +2,6 @@ package dev.elector.bench;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
-import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -30,20 +28,7 @@ public final class RawParticipantMain {
             latch.await();
         } else {
             Client client = Client.builder().endpoints(args[1].split(",")).build();
-            long lease = client.getLeaseClient().grant(Long.parseLong(args[3])).get().getID();
-            client.getLeaseClient().keepAlive(lease, new StreamObserver<LeaseKeepAliveResponse>() {
-                @Override
-                public void onNext(LeaseKeepAliveResponse value) {
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                }
-
-                @Override
-                public void onCompleted() {
-                }
-            });
+            long lease = RawRecipe.EtcdElection.lease(client, Long.parseLong(args[3]));
             client.getElectionClient().campaign(ByteSequence.from(args[2], StandardCharsets.UTF_8), lease,
                     ByteSequence.from("raw-child", StandardCharsets.UTF_8)).get();
         }

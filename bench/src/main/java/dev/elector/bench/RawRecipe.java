@@ -154,8 +154,9 @@ interface RawRecipe {
             return Client.builder().endpoints(endpoints().split(",")).build();
         }
 
-        private static long lease(Client client) throws Exception {
-            long id = client.getLeaseClient().grant(TTL.toSeconds()).get(10, TimeUnit.SECONDS).getID();
+        /** A lease kept alive by jetcd's own keep-alive stream, as a raw user would do it. */
+        static long lease(Client client, long ttlSeconds) throws Exception {
+            long id = client.getLeaseClient().grant(ttlSeconds).get(10, TimeUnit.SECONDS).getID();
             client.getLeaseClient().keepAlive(id, new StreamObserver<LeaseKeepAliveResponse>() {
                 @Override
                 public void onNext(LeaseKeepAliveResponse value) {
@@ -196,7 +197,7 @@ interface RawRecipe {
         public Pair pair(String election) throws Exception {
             String name = "/raw/" + election;
             Client[] clients = {client(), client()};
-            long[] leases = {lease(clients[0]), lease(clients[1])};
+            long[] leases = {lease(clients[0], TTL.toSeconds()), lease(clients[1], TTL.toSeconds())};
             BlockingQueue<Long> elected = new LinkedBlockingQueue<>();
             @SuppressWarnings("unchecked")
             CompletableFuture<LeaderKey>[] campaigns = new CompletableFuture[2];
@@ -242,7 +243,7 @@ interface RawRecipe {
         @Override
         public Bench.Follower follower(String namespace, String election) throws Exception {
             Client client = client();
-            long lease = lease(client);
+            long lease = lease(client, TTL.toSeconds());
             BlockingQueue<Long> elected = new LinkedBlockingQueue<>();
             String name = "/raw/" + namespace + "/" + election;
             campaign(client, name, lease, "follower", elected);
