@@ -47,6 +47,11 @@ public interface ClusterUnderTest extends AutoCloseable {
     /** The candidate entries left under an election, for leak checks. */
     int entries(String namespace, String election);
 
+    /** The leases the cluster holds now (etcd); empty where the backend has none. */
+    default java.util.Set<String> leases() {
+        return java.util.Set.of();
+    }
+
     /** Stops a member with SIGSTOP. */
     void pause(int member);
 

@@ -12,8 +12,34 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** {@code elector demo} as CI runs it: a short run whose summary must show that every invariant held. */
+/** {@code elector demo} as CI runs it, and {@code elector dev-server}: both need no cluster of their own. */
 class ElectorDemoIT {
+    @Test
+    void theDevServerPrintsAUriThatElectorCanUseAndStopsOnSigterm() throws Exception {
+        Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", Processes.testClasspath(),
+                "dev.elector.cli.Main", "dev-server", "--port", "0").redirectErrorStream(true).start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            String uri = null;
+            while (uri == null) {
+                String line = out.readLine();
+                if (line == null) {
+                    break;
+                }
+                uri = line.startsWith("zk://") ? line.trim() : null;
+            }
+            assertTrue(uri != null && uri.matches("zk://127\\.0\\.0\\.1:\\d+/dev"), "printed " + uri);
+            try (dev.elector.Coordinator c = dev.elector.Coordinator.connect(uri)) {
+                dev.elector.Election e = c.election("dev").start();
+                assertTrue(e.awaitLeadership(java.time.Duration.ofSeconds(30)).fencingToken() > 0);
+            }
+            server.destroy(); // SIGTERM
+            assertTrue(server.waitFor(15, TimeUnit.SECONDS), "the dev server stops on SIGTERM");
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
     @Test
     void theDemoEndsWithASummaryOfZeroOverlapAndZeroStaleWritesAccepted() throws Exception {
         Process demo = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", Processes.testClasspath(),

@@ -1,6 +1,7 @@
 package dev.elector.it;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -149,6 +150,29 @@ public abstract class ElectorRunContract {
         elector("b");
         await().atMost(WAIT).until(() -> queueLength() == 2);
         return leading;
+    }
+
+    @Test
+    void sigtermStopsTheChildLeavesTheElectionAndExits() throws Exception {
+        Leading leading = aLeadsAndBWaits();
+        leading.elector().destroy(); // SIGTERM
+        assertTrue(leading.elector().waitFor(15, java.util.concurrent.TimeUnit.SECONDS), "elector exits; log:\n" + logs());
+        assertFalse(alive(leading.childPid()), "its child is stopped");
+        await("b takes over at once, as a left the election").atMost(cluster().sessionTimeout()).until(() -> childPid("b").isPresent());
+    }
+
+    @Test
+    void statusPrintsTheLeaderItsTokenAndTheQueue() throws Exception {
+        Leading leading = aLeadsAndBWaits();
+        Process status = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", Processes.testClasspath(),
+                "dev.elector.cli.Main", "status", "--connect", cluster().uri(namespace), "--election", "job", "--json").redirectErrorStream(true).start();
+        String out = new String(status.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        assertTrue(status.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, status.exitValue(), out);
+        String last = out.lines().reduce((x, y) -> y).orElse("");
+        assertTrue(last.startsWith("{\"election\":\"job\",\"leader\":{\"id\":\"a\","), last);
+        assertTrue(last.indexOf("\"id\":\"a\"", last.indexOf("participants")) < last.indexOf("\"id\":\"b\""), "queue order a, b: " + last);
+        assertTrue(leading.elector().isAlive());
     }
 
     @Test

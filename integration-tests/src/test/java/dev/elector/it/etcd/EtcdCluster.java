@@ -156,6 +156,12 @@ public final class EtcdCluster implements ClusterUnderTest {
     }
 
     @Override
+    public java.util.Set<String> leases() {
+        return java.util.Arrays.stream(etcdctl("lease", "list").split("\n")).map(String::trim)
+                .filter(l -> !l.isEmpty() && !l.startsWith("found")).collect(Collectors.toSet());
+    }
+
+    @Override
     public int entries(String namespace, String election) {
         return keys(namespace, election).size();
     }

@@ -18,13 +18,11 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -86,12 +84,8 @@ class EtcdElectionContractIT extends ElectionContract {
         }
     }
 
-    /** Lease ids in hex, from {@code etcdctl lease list}. */
     private Set<String> leases() {
-        return Arrays.stream(cluster.etcdctl("lease", "list").split("\n"))
-                .map(String::trim)
-                .filter(l -> !l.isEmpty() && !l.startsWith("found"))
-                .collect(Collectors.toSet());
+        return cluster.leases();
     }
 
     @Test

@@ -212,6 +212,18 @@ public abstract class ReliabilityContract {
     }
 
     @Test
+    void s11DelayTheLeadersTraffic() throws Exception {
+        trials("11 delay the leader's traffic by 400 ms each way", t -> {
+            String leader = t.start(3);
+            t.fault();
+            t.delay(leader, Duration.ofMillis(400));
+            Trial.hold(ttl().multipliedBy(2));
+            t.heal(leader);
+            t.healed();
+        });
+    }
+
+    @Test
     void s10Churn() throws Exception {
         trials("10 churn: joins, resignations and crashes", t -> {
             t.start(3);

@@ -50,7 +50,7 @@ final class ReliabilityReport {
     static synchronized String write() {
         StringBuilder out = new StringBuilder();
         out.append("| scenario | backend | trials | max overlap ms | stale writes accepted | stale writes rejected | failover p50 ms | failover max ms"
-                + " | p50 / TTL | max / TTL | liveness violations | leaked entries |\n");
+                + " | p50 / TTL | max / TTL | liveness violations | leaked entries or leases |\n");
         out.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         int trials = 0;
         int overlaps = 0;

@@ -28,6 +28,7 @@ final class TcpProxy implements AutoCloseable {
     private volatile boolean toServerBlocked;
     private volatile boolean toClientBlocked;
     private volatile boolean closed;
+    private volatile long delayMillis;
 
     TcpProxy(String target) {
         int colon = target.lastIndexOf(':');
@@ -58,7 +59,13 @@ final class TcpProxy implements AutoCloseable {
         }
     }
 
+    /** Delays every chunk in both directions by {@code delay}, until {@link #heal()}. */
+    void delay(java.time.Duration delay) {
+        delayMillis = delay.toMillis();
+    }
+
     void heal() {
+        delayMillis = 0;
         synchronized (gate) {
             toServerBlocked = false;
             toClientBlocked = false;
@@ -117,6 +124,10 @@ final class TcpProxy implements AutoCloseable {
                         break;
                     }
                     awaitOpen(direction); // a block that came while reading holds these bytes too
+                    long delay = delayMillis;
+                    if (delay > 0) {
+                        Thread.sleep(delay); // a slow link, not a wait for a condition
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
                 }

@@ -34,6 +34,7 @@ final class Trial implements AutoCloseable {
     final Fleet fleet;
     private final Map<String, List<TcpProxy>> proxies = new LinkedHashMap<>();
     private final Set<String> paused = ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> leasesBefore;
     private long faultAt;
     private long healedAt;
     private final List<String> notes = new ArrayList<>();
@@ -42,6 +43,7 @@ final class Trial implements AutoCloseable {
         this.cluster = cluster;
         this.namespace = "faults-" + NAMESPACES.incrementAndGet() + "-" + ProcessHandle.current().pid();
         this.fleet = new Fleet(ELECTION, Duration.ofMillis(200), Processes.testClasspath(), (id, fields, accepted) -> { });
+        this.leasesBefore = cluster.leases();
     }
 
     /** Starts a participant whose every connection to the cluster goes through proxies of its own. */
@@ -76,6 +78,10 @@ final class Trial implements AutoCloseable {
 
     void block(String id, TcpProxy.Direction... directions) {
         proxies.get(id).forEach(p -> p.block(directions));
+    }
+
+    void delay(String id, Duration delay) {
+        proxies.get(id).forEach(p -> p.delay(delay));
     }
 
     void heal(String id) {
@@ -139,10 +145,15 @@ final class Trial implements AutoCloseable {
         fleet.leaveAll(Duration.ofSeconds(15));
         int leaked;
         try {
-            await().atMost(Duration.ofSeconds(15)).until(() -> cluster.entries(namespace, ELECTION) == 0);
+            // Killed participants' sessions or leases end after a TTL; everything else goes at once.
+            await().atMost(Duration.ofSeconds(15)).until(() -> cluster.entries(namespace, ELECTION) == 0
+                    && leasesBefore.containsAll(cluster.leases()));
             leaked = 0;
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            leaked = cluster.entries(namespace, ELECTION);
+            java.util.Set<String> extra = new java.util.HashSet<>(cluster.leases());
+            extra.removeAll(leasesBefore);
+            leaked = cluster.entries(namespace, ELECTION) + extra.size();
+            notes.add("left behind: " + cluster.entries(namespace, ELECTION) + " entries, leases " + extra);
         }
         return new Outcome(history.maxOverlapNanos(System.nanoTime()), history.staleWritesAccepted(), history.rejected(),
                 history.tokensIncreasing(), failover, violated, livenessMillis, leaked, String.join("; ", notes) + " terms=" + history.terms());
