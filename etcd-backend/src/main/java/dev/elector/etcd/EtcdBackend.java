@@ -205,7 +205,7 @@ final class EtcdBackend implements Backend {
             throw new ElectionException("no etcd lease yet");
         }
         Set<String> used = ourKeys.computeIfAbsent(election, e -> new HashSet<>());
-        ByteSequence value = bytes(participantId + (metadata.isEmpty() ? "" : "\n" + metadata));
+        ByteSequence value = bytes(Entry.value(participantId, metadata));
         for (int attempt = 0; attempt < 3; attempt++) {
             String name;
             synchronized (used) {
@@ -336,10 +336,8 @@ final class EtcdBackend implements Backend {
 
     private Entry entry(String election, KeyValue kv) {
         String key = kv.getKey().toString(StandardCharsets.UTF_8);
-        String text = kv.getValue().toString(StandardCharsets.UTF_8);
-        int newline = text.indexOf('\n');
-        return new Entry(election, key.substring(prefix(election).length()), kv.getCreateRevision(), kv.getCreateRevision(), kv.getLease(),
-                newline < 0 ? text : text.substring(0, newline), newline < 0 ? "" : text.substring(newline + 1));
+        return Entry.of(election, key.substring(prefix(election).length()), kv.getCreateRevision(), kv.getCreateRevision(), kv.getLease(),
+                kv.getValue().toString(StandardCharsets.UTF_8));
     }
 
     private static ByteSequence bytes(String text) {

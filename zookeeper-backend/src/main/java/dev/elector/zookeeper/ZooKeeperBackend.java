@@ -180,7 +180,7 @@ final class ZooKeeperBackend implements Backend {
         return call("create a candidate under " + election, () -> {
             Stat stat = new Stat();
             String path = client.create().storingStatIn(stat).creatingParentContainersIfNeeded().withProtection()
-                    .withMode(CreateMode.EPHEMERAL_SEQUENTIAL).forPath(prefix, encode(participantId, metadata));
+                    .withMode(CreateMode.EPHEMERAL_SEQUENTIAL).forPath(prefix, Entry.value(participantId, metadata).getBytes(StandardCharsets.UTF_8));
             if (stat.getCzxid() == 0) {
                 // A protected create that found its earlier attempt returns no stat: read it.
                 client.getData().storingStatIn(stat).forPath(path);
@@ -218,22 +218,13 @@ final class ZooKeeperBackend implements Backend {
 
     @Override
     public Optional<Entry> watch(Entry entry, Runnable onChange) {
-        Watcher watcher = event -> {
-            if (event.getType() != Watcher.Event.EventType.None) {
-                onChange.run();
-            }
-        };
-        return read(entry.election(), entry.key(), watcher);
+        return read(entry.election(), entry.key(), pathWatcher(onChange));
     }
 
     @Override
     public List<Entry> entries(String election, Runnable onChange) {
         String parent = ZKPaths.makePath(election, null);
-        Watcher watcher = onChange == null ? null : event -> {
-            if (event.getType() != Watcher.Event.EventType.None) {
-                onChange.run();
-            }
-        };
+        Watcher watcher = onChange == null ? null : pathWatcher(onChange);
         List<String> children = call("list " + election, () -> {
             try {
                 return watcher == null ? client.getChildren().forPath(parent) : client.getChildren().usingWatcher(watcher).forPath(parent);
@@ -283,19 +274,23 @@ final class ZooKeeperBackend implements Backend {
                         ? client.getData().storingStatIn(stat).forPath(path)
                         : client.getData().storingStatIn(stat).usingWatcher(watcher).forPath(path);
                 String text = data == null ? "" : new String(data, StandardCharsets.UTF_8);
-                int newline = text.indexOf('\n');
-                String id = newline < 0 ? text : text.substring(0, newline);
-                String metadata = newline < 0 ? "" : text.substring(newline + 1);
-                return Optional.of(new Entry(election, node, sequence(node), stat.getCzxid(), stat.getEphemeralOwner(), id, metadata));
+                return Optional.of(Entry.of(election, node, sequence(node), stat.getCzxid(), stat.getEphemeralOwner(), text));
             } catch (KeeperException.NoNodeException e) {
                 return Optional.empty();
             }
         });
     }
 
-    /** LeaderLatch stores the bare id; metadata, when there is any, follows it after a newline. */
-    private static byte[] encode(String participantId, String metadata) {
-        return (metadata.isEmpty() ? participantId : participantId + "\n" + metadata).getBytes(StandardCharsets.UTF_8);
+    /**
+     * Runs {@code onChange} on the path's own events only: connection events reach every watcher, and the
+     * session's fate is core's business, through the deadline.
+     */
+    private static Watcher pathWatcher(Runnable onChange) {
+        return event -> {
+            if (event.getType() != Watcher.Event.EventType.None) {
+                onChange.run();
+            }
+        };
     }
 
     /** The sequence suffix after {@code latch-}, or -1 for a node that is not a candidate. */
