@@ -46,6 +46,8 @@ final class Candidate implements Election {
     private final List<Entry> stale = new ArrayList<>();
     /** Id of the newest watch; a watch firing with an older id is outdated and ignored. */
     private long watchId;
+    /** The callback of the watch on our own entry while we lead, withdrawn before we delete that entry. */
+    private Runnable ownWatch;
     private boolean retryPending;
     private Optional<String> observedHead;
 
@@ -186,10 +188,7 @@ final class Candidate implements Election {
         await(actor.submit(() -> {
             watchId++;
             endTerm(term.get(), RevocationReason.CLOSED); // a claim that was in flight
-            if (self != null) {
-                stale.add(self);
-                self = null;
-            }
+            leave();
             // Deleting now lets the successor take over in one round trip instead of a session timeout.
             try {
                 purgeStale(liveness.epoch());
@@ -242,6 +241,7 @@ final class Candidate implements Election {
             if (self != null && self.owner() != epoch) {
                 log.debug("{}'s entry {} went with session {}", participantId(), self.key(), Long.toHexString(self.owner()));
                 self = null;
+                ownWatch = null; // its watch went with the session, or fires on the deletion and is ignored
             }
             if (self == null) {
                 self = backend.register(name, participantId(), options.metadata());
@@ -275,7 +275,14 @@ final class Candidate implements Election {
             claim(self, epoch);
             // Watch our own entry only now, so the claim costs a successor no extra round trip; a deletion
             // in between is found by this very read and ends the term at once.
-            Optional<Entry> mine = backend.watch(self, () -> wake(id, this::ownEntryChanged));
+            ownWatch = () -> wake(id, () -> {
+                ownWatch = null; // it fired: nothing to withdraw
+                ownEntryChanged();
+            });
+            Optional<Entry> mine = backend.watch(self, ownWatch);
+            if (mine.isEmpty()) {
+                ownWatch = null; // no watch was left
+            }
             if (mine.isEmpty() || mine.get().owner() != epoch) {
                 ownEntryChanged();
             }
@@ -334,11 +341,24 @@ final class Candidate implements Election {
     /** Leaves the queue with the current entry and joins again at the back. */
     private void rejoin() {
         watchId++;
-        if (self != null) {
-            stale.add(self);
-            self = null;
-        }
+        leave();
         step();
+    }
+
+    /**
+     * Gives up the current entry, to be deleted by {@link #purgeStale}. Its own watch is withdrawn first, so
+     * the deletion notifies the successor only (the herd figure counts one notification per change).
+     */
+    private void leave() {
+        if (self == null) {
+            return;
+        }
+        if (ownWatch != null) {
+            backend.unwatch(self, ownWatch);
+            ownWatch = null;
+        }
+        stale.add(self);
+        self = null;
     }
 
     /** Deletes entries we gave up; those of an earlier session are already gone with it. */

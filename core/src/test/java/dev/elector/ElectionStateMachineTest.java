@@ -114,6 +114,26 @@ class ElectionStateMachineTest {
     }
 
     @Test
+    void aLeaderGivingWayWithdrawsTheWatchOnItsOwnEntrySoOnlyTheSuccessorIsNotified() throws Exception {
+        Coordinator c = coordinator(); // one coordinator: the successor's watch on the same entry must survive
+        Election a = candidate(c, "a", new RecordingListener());
+        a.awaitLeadership(WAIT);
+        Election b = candidate(c, "b", new RecordingListener());
+        await().atMost(WAIT).until(() -> cluster.queue("job").size() == 2 && cluster.watchesOn(cluster.queue("job").get(0)) == 2);
+        long before = cluster.notificationsDelivered();
+        assertTrue(a.resign());
+        b.awaitLeadership(WAIT);
+        // Settled: b watches its own entry, a watches b's.
+        await().atMost(WAIT).until(() -> cluster.queue("job").size() == 2 && cluster.watchesOn(cluster.queue("job").get(0)) == 2);
+        assertEquals(1, cluster.notificationsDelivered() - before, "resign: one notification, to the successor");
+        before = cluster.notificationsDelivered();
+        b.close();
+        a.awaitLeadership(WAIT);
+        await().atMost(WAIT).until(() -> cluster.queue("job").size() == 1 && cluster.watchesOn(cluster.queue("job").get(0)) == 1);
+        assertEquals(1, cluster.notificationsDelivered() - before, "close: one notification, to the successor");
+    }
+
+    @Test
     void blockedRenewalsEndTheTermAtTheDeadlineThenItRejoinsWithANewToken() {
         Coordinator c = coordinator();
         RecordingListener events = new RecordingListener();

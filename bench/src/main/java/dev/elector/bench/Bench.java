@@ -11,6 +11,7 @@ import dev.elector.it.ClusterUnderTest;
 import dev.elector.it.ParticipantMain;
 import dev.elector.it.Processes;
 import dev.elector.it.etcd.EtcdCluster;
+import dev.elector.it.faults.TcpProxy;
 import dev.elector.it.zookeeper.ProcessEnsemble;
 import dev.elector.it.zookeeper.ZooKeeperCluster;
 import java.io.BufferedReader;
@@ -46,11 +47,14 @@ public final class Bench {
     }
 
     private final boolean quick;
+    /** The parts to run ({@code --only handover,herd}); all when empty. */
+    private final List<String> only;
     private final List<Figure> figures = new ArrayList<>();
     private final Map<String, String> notes = new LinkedHashMap<>();
 
-    private Bench(boolean quick) {
+    private Bench(boolean quick, List<String> only) {
         this.quick = quick;
+        this.only = only;
     }
 
     public static void main(String[] args) throws Exception {
@@ -58,7 +62,9 @@ public final class Bench {
         if (flags.contains("--disk")) {
             System.setProperty("elector.cluster.disk", "true");
         }
-        Bench bench = new Bench(flags.contains("--quick"));
+        int at = flags.indexOf("--only");
+        List<String> only = at >= 0 && at + 1 < flags.size() ? List.of(flags.get(at + 1).split(",")) : List.of();
+        Bench bench = new Bench(flags.contains("--quick"), only);
         bench.run();
         System.exit(0);
     }
@@ -70,21 +76,33 @@ public final class Bench {
             for (ClusterUnderTest cluster : List.<ClusterUnderTest>of(zk, etcd)) {
                 String b = cluster.backendName().equals("ZooKeeper") ? "zk" : "etcd";
                 RawRecipe raw = b.equals("zk") ? new RawRecipe.Latch(zk) : new RawRecipe.EtcdElection(etcd);
-                log("%s: graceful handover", b);
-                handover(cluster, b, raw, quick ? 200 : 500);
-                log("%s: crash failover", b);
-                failover(cluster, b, raw, quick ? 3 : 10);
-                log("%s: herd and mass join", b);
-                herd(cluster, b, quick ? 200 : 1000);
-                log("%s: many elections on one coordinator", b);
-                manyElections(cluster, b, quick ? 1000 : 10_000);
-                if (b.equals("zk")) {
+                if (wanted("handover")) {
+                    log("%s: graceful handover", b);
+                    handover(cluster, b, raw, quick ? 200 : 500);
+                }
+                if (wanted("failover")) {
+                    log("%s: crash failover", b);
+                    failover(cluster, b, raw, quick ? 3 : 10);
+                }
+                if (wanted("herd")) {
+                    log("%s: herd and mass join", b);
+                    herd(cluster, b, quick ? 200 : 1000);
+                }
+                if (wanted("many")) {
+                    log("%s: many elections on one coordinator", b);
+                    manyElections(cluster, b, quick ? 1000 : 10_000);
+                }
+                if (b.equals("zk") && wanted("hot")) {
                     log("hot path");
                     hotPath(cluster, (RawRecipe.Latch) raw);
                 }
             }
         }
         write(storage, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private boolean wanted(String part) {
+        return only.isEmpty() || only.contains(part);
     }
 
     // ---- 1. graceful handover ------------------------------------------------------------------------------
@@ -213,7 +231,9 @@ public final class Bench {
 
     private void herd(ClusterUnderTest cluster, String b, int n) throws Exception {
         String ns = "bench-herd-" + b;
-        try (Coordinator c = Coordinator.connect("count+" + cluster.uri(ns))) {
+        // The coordinator reaches the members through counting proxies: bytes read are measured on the wire.
+        List<TcpProxy> proxies = cluster.addresses().stream().map(TcpProxy::new).toList();
+        try (Coordinator c = Coordinator.connect("count+" + cluster.uriFor(proxies.stream().map(TcpProxy::address).toList(), ns))) {
             List<Election> all = new ArrayList<>();
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
@@ -228,20 +248,37 @@ public final class Bench {
             int changes = 20;
             long notifications = CountingBackendProvider.NOTIFICATIONS.get();
             long requests = CountingBackendProvider.REQUESTS.get();
+            long read = bytesRead(proxies);
+            long changing = System.nanoTime();
             for (int i = 0; i < changes; i++) {
                 Election leader = all.stream().filter(Election::isLeader).findFirst().orElseThrow();
                 leader.resign();
                 await().atMost(Duration.ofSeconds(30)).until(() -> all.stream().anyMatch(e -> e != leader && e.isLeader()));
             }
             await().pollDelay(Duration.ofMillis(500)).until(() -> true); // let the last notifications land
+            double seconds = (System.nanoTime() - changing) / 1e9;
+            long changeBytes = bytesRead(proxies) - read;
+            // The same coordinator idle for as long: renewals and their answers, to take out of the figure.
+            long idle0 = bytesRead(proxies);
+            long idleStart = System.nanoTime();
+            await().pollDelay(Duration.ofMillis((long) (seconds * 1000))).until(() -> true);
+            double idleRate = (bytesRead(proxies) - idle0) / ((System.nanoTime() - idleStart) / 1e9);
             figures.add(new Figure("herd_notifications_per_change_" + b, (CountingBackendProvider.NOTIFICATIONS.get() - notifications) / (double) changes,
                     "notifications", null, null));
             figures.add(new Figure("herd_backend_calls_per_change_" + b, (CountingBackendProvider.REQUESTS.get() - requests) / (double) changes,
                     "calls", null, null));
-            notes.put("herd_" + b, n + " candidates in one election, " + changes + " changes by resign; a change counts the resigning leader's"
-                    + " own re-join. Calls are SPI calls: on ZooKeeper a predecessor lookup is one getChildren, whose reply grows with the queue;"
-                    + " on etcd it is one range with limit 1. Bytes read are not measured yet.");
+            figures.add(new Figure("herd_bytes_read_per_change_" + b, Math.max(0, changeBytes - idleRate * seconds) / changes, "bytes", null, null));
+            notes.put("herd_" + b, n + " candidates in one election on one coordinator, " + changes + " changes by resign; a change counts the"
+                    + " resigning leader's own re-join. Calls are SPI calls: on ZooKeeper a position is one getChildren, whose reply grows with"
+                    + " the queue; on etcd it is one range with limit 2. Bytes read: what the coordinator received on the wire (through"
+                    + " counting proxies) during the changes, less its idle rate over the same time (" + Math.round(idleRate) + " B/s, renewals).");
+        } finally {
+            proxies.forEach(TcpProxy::close);
         }
+    }
+
+    private static long bytesRead(List<TcpProxy> proxies) {
+        return proxies.stream().mapToLong(p -> p.bytes(TcpProxy.Direction.TO_CLIENT)).sum();
     }
 
     // ---- 4. many elections on one coordinator ---------------------------------------------------------------
@@ -325,7 +362,7 @@ public final class Bench {
 
     private void write(String storage, Duration took) throws Exception {
         StringBuilder md = new StringBuilder();
-        md.append("Run: ").append(quick ? "bench/run --quick" : "bench/run").append(", ").append(Runtime.getRuntime().availableProcessors())
+        md.append("Run: ").append(quick ? "bench/run --quick" : "bench/run").append(only.isEmpty() ? "" : " --only " + String.join(",", only)).append(", ").append(Runtime.getRuntime().availableProcessors())
                 .append(" cores, data on ").append(storage).append(", session timeout or TTL ").append(TTL.toSeconds()).append(" s, took ")
                 .append(took.toSeconds()).append(" s. Raw recipes run with the same session timeout or TTL as Elector.\n\n");
         md.append("| figure | Elector | unit | baseline | baseline value | ratio |\n|---|---|---|---|---|---|\n");

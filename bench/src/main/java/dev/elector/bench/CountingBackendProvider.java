@@ -8,9 +8,11 @@ import dev.elector.spi.Position;
 import dev.elector.spi.SessionListener;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -86,7 +88,14 @@ public final class CountingBackendProvider implements BackendProvider {
         }
     }
 
-    private record Counting(Backend inner) implements Backend {
+    private static final class Counting implements Backend {
+        private final Backend inner;
+        private final Map<Runnable, Runnable> wrapped = new ConcurrentHashMap<>();
+
+        Counting(Backend inner) {
+            this.inner = inner;
+        }
+
         @Override
         public Duration sessionTimeout() {
             return inner.sessionTimeout();
@@ -123,10 +132,27 @@ public final class CountingBackendProvider implements BackendProvider {
         @Override
         public Optional<Entry> watch(Entry entry, Runnable onChange) {
             REQUESTS.incrementAndGet();
-            return inner.watch(entry, () -> {
+            Runnable counted = () -> {
+                wrapped.remove(onChange);
                 NOTIFICATIONS.incrementAndGet();
                 onChange.run();
-            });
+            };
+            // unwatch() names the caller's callback; the inner backend knows the wrapped one.
+            wrapped.put(onChange, counted);
+            Optional<Entry> current = inner.watch(entry, counted);
+            if (current.isEmpty()) {
+                wrapped.remove(onChange); // no watch was left
+            }
+            return current;
+        }
+
+        @Override
+        public void unwatch(Entry entry, Runnable onChange) {
+            Runnable counted = wrapped.remove(onChange);
+            if (counted != null) {
+                REQUESTS.incrementAndGet();
+                inner.unwatch(entry, counted);
+            }
         }
 
         @Override

@@ -73,6 +73,17 @@ public interface Backend extends AutoCloseable {
     Optional<Entry> watch(Entry entry, Runnable onChange);
 
     /**
+     * Withdraws a watch that {@link #watch} left with this very {@code onChange} and that has not fired, so
+     * that a candidate deleting its own entry wakes its successor only, not itself. Other watches on the same
+     * entry stay. Does nothing if the watch fired or is unknown. Must not block: a request it sends goes
+     * ahead of the next one of the same session, as ZooKeeper's {@code removeWatches} does.
+     *
+     * @param entry the entry that was watched
+     * @param onChange the callback given to {@link #watch}
+     */
+    void unwatch(Entry entry, Runnable onChange);
+
+    /**
      * All entries of an election in queue order, with ids, metadata and tokens. If {@code onChange} is not
      * null, leaves a one-shot watch that runs it when the set of entries changes.
      *

@@ -91,6 +91,11 @@ public final class FakeBackend implements Backend {
     }
 
     @Override
+    public void unwatch(Entry entry, Runnable onChange) {
+        cluster.unwatch(entry, onChange);
+    }
+
+    @Override
     public List<Entry> entries(String election, Runnable onChange) {
         return cluster.entries(election, onChange);
     }

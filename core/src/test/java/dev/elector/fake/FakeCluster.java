@@ -29,6 +29,7 @@ public final class FakeCluster {
     });
     private long revision;
     private long sessions;
+    private long delivered;
 
     /** The cluster a {@code fake://name} URI connects to, created on first use. */
     public static FakeCluster named(String name) {
@@ -60,6 +61,23 @@ public final class FakeCluster {
             watches.computeIfAbsent("entry:" + entry.key(), k -> new ArrayList<>()).add(onChange);
         }
         return Optional.ofNullable(current);
+    }
+
+    synchronized void unwatch(Entry entry, Runnable onChange) {
+        List<Runnable> left = watches.get("entry:" + entry.key());
+        if (left != null) {
+            left.remove(onChange);
+        }
+    }
+
+    /** Watch notifications sent so far, as a server would count them. */
+    public synchronized long notificationsDelivered() {
+        return delivered;
+    }
+
+    /** How many watches wait on an entry; the state-machine tests check what a resign leaves behind. */
+    public synchronized int watchesOn(Entry entry) {
+        return watches.getOrDefault("entry:" + entry.key(), List.of()).size();
     }
 
     synchronized List<Entry> entries(String election, Runnable onChange) {
@@ -98,6 +116,7 @@ public final class FakeCluster {
         List<Runnable> fired = watches.remove(key);
         if (fired != null) {
             for (Runnable r : fired) {
+                delivered++;
                 notifier.execute(r);
             }
         }

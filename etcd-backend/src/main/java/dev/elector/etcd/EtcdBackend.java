@@ -39,6 +39,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,8 @@ final class EtcdBackend implements Backend {
     private final AtomicBoolean granting = new AtomicBoolean();
     private final AtomicLong suffixes = new AtomicLong();
     private final Map<String, Set<String>> ourKeys = new ConcurrentHashMap<>();
+    /** Entry watches not fired yet, by the callback core gave, so that {@link #unwatch} can find them. */
+    private final Map<Runnable, Runnable> pending = new ConcurrentHashMap<>();
     private volatile SessionListener listener;
     private volatile boolean closed;
 
@@ -253,9 +256,27 @@ final class EtcdBackend implements Backend {
                 .filter(kv -> kv.getCreateRevision() == entry.order()) // a key of that name created again is another entry
                 .map(kv -> entry(entry.election(), kv));
         if (current.isPresent()) {
-            watchOnce(key, false, response.getHeader().getRevision(), onChange);
+            AtomicBoolean ran = new AtomicBoolean();
+            Runnable cancel = watchOnce(key, false, response.getHeader().getRevision(), () -> {
+                ran.set(true);
+                pending.remove(onChange);
+                onChange.run();
+            });
+            pending.put(onChange, cancel);
+            if (ran.get()) {
+                pending.remove(onChange); // it fired before it was recorded
+            }
         }
         return current;
+    }
+
+    /** Closes the watcher: its stream is cancelled, so the server sends nothing more on it. */
+    @Override
+    public void unwatch(Entry entry, Runnable onChange) {
+        Runnable cancel = pending.remove(onChange);
+        if (cancel != null) {
+            cancel.run();
+        }
     }
 
     @Override
@@ -275,16 +296,24 @@ final class EtcdBackend implements Backend {
     /**
      * Watches from just after the revision that was read, so no change between the read and the watch is
      * missed, and fires once: on the first event, or on an error such as a member losing its leader.
+     *
+     * @return what cancels the watch without running {@code onChange}
      */
-    private void watchOnce(ByteSequence key, boolean prefix, long readRevision, Runnable onChange) {
+    private Runnable watchOnce(ByteSequence key, boolean prefix, long readRevision, Runnable onChange) {
         AtomicBoolean fired = new AtomicBoolean();
         AtomicReference<Watch.Watcher> watcher = new AtomicReference<>();
+        BooleanSupplier end = () -> { // true for the one caller that ended it
+            if (!fired.compareAndSet(false, true)) {
+                return false;
+            }
+            Watch.Watcher w = watcher.get();
+            if (w != null) {
+                w.close();
+            }
+            return true;
+        };
         Runnable fire = () -> {
-            if (fired.compareAndSet(false, true)) {
-                Watch.Watcher w = watcher.get();
-                if (w != null) {
-                    w.close();
-                }
+            if (end.getAsBoolean()) {
                 onChange.run();
             }
         };
@@ -297,6 +326,7 @@ final class EtcdBackend implements Backend {
         if (fired.get()) {
             watcher.get().close();
         }
+        return end::getAsBoolean;
     }
 
     @Override

@@ -25,6 +25,7 @@ import org.apache.curator.retry.RetryNTimes;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
@@ -42,12 +43,19 @@ final class ZooKeeperBackend implements Backend {
     private static final String LOCK_NAME = "latch-";
 
     private final CuratorFramework client;
+    /**
+     * The same client without the namespace, for entry watches: Curator matches a watcher to remove by the
+     * path it was set on as written, and its remove call is given the namespaced path, so both sides use the
+     * full path here.
+     */
+    private final CuratorFramework unprefixed;
     private final Duration sessionTimeout;
     private volatile SessionListener listener;
     private volatile long sessionId;
 
     private ZooKeeperBackend(CuratorFramework client, Duration sessionTimeout, long sessionId) {
         this.client = client;
+        this.unprefixed = client.usingNamespace(null);
         this.sessionTimeout = sessionTimeout;
         this.sessionId = sessionId;
     }
@@ -218,13 +226,31 @@ final class ZooKeeperBackend implements Backend {
 
     @Override
     public Optional<Entry> watch(Entry entry, Runnable onChange) {
-        return read(entry.election(), entry.key(), pathWatcher(onChange));
+        return read(entry.election(), entry.key(), new PathWatcher(onChange));
+    }
+
+    /**
+     * Removes this one watcher in the client, after the server confirmed it holds a watch on the path; a
+     * ZooKeeper server keeps one watch per path and connection, so others on the same path are kept. Sent in
+     * the background: the session's next request, typically the delete, is handled after it.
+     */
+    @Override
+    public void unwatch(Entry entry, Runnable onChange) {
+        String path = fullPath(entry.election(), entry.key());
+        try {
+            unprefixed.watchers().remove(new PathWatcher(onChange)).ofType(Watcher.WatcherType.Data).locally()
+                    .inBackground((c, event) -> log.debug("unwatch {}: {}", path, KeeperException.Code.get(event.getResultCode())))
+                    .forPath(path);
+        } catch (Exception e) {
+            // The watch stays; it fires once more and core ignores it as outdated.
+            log.debug("Could not remove the watch on {}: {}", path, e.toString());
+        }
     }
 
     @Override
     public List<Entry> entries(String election, Runnable onChange) {
         String parent = ZKPaths.makePath(election, null);
-        Watcher watcher = onChange == null ? null : pathWatcher(onChange);
+        Watcher watcher = onChange == null ? null : new PathWatcher(onChange);
         List<String> children = call("list " + election, () -> {
             try {
                 return watcher == null ? client.getChildren().forPath(parent) : client.getChildren().usingWatcher(watcher).forPath(parent);
@@ -266,13 +292,13 @@ final class ZooKeeperBackend implements Backend {
     }
 
     private Optional<Entry> read(String election, String node, Watcher watcher) {
-        String path = ZKPaths.makePath(election, node);
+        String path = fullPath(election, node);
         return call("read " + path, () -> {
             Stat stat = new Stat();
             try {
                 byte[] data = watcher == null
-                        ? client.getData().storingStatIn(stat).forPath(path)
-                        : client.getData().storingStatIn(stat).usingWatcher(watcher).forPath(path);
+                        ? unprefixed.getData().storingStatIn(stat).forPath(path)
+                        : unprefixed.getData().storingStatIn(stat).usingWatcher(watcher).forPath(path);
                 String text = data == null ? "" : new String(data, StandardCharsets.UTF_8);
                 return Optional.of(Entry.of(election, node, sequence(node), stat.getCzxid(), stat.getEphemeralOwner(), text));
             } catch (KeeperException.NoNodeException e) {
@@ -283,14 +309,24 @@ final class ZooKeeperBackend implements Backend {
 
     /**
      * Runs {@code onChange} on the path's own events only: connection events reach every watcher, and the
-     * session's fate is core's business, through the deadline.
+     * session's fate is core's business, through the deadline; a removal by {@link #unwatch} is confirmed to
+     * the removed watcher, which is no change either. Two of them are equal when they run the same
+     * callback, which is how {@link #unwatch} names the one to remove.
      */
-    private static Watcher pathWatcher(Runnable onChange) {
-        return event -> {
-            if (event.getType() != Watcher.Event.EventType.None) {
-                onChange.run();
+    private record PathWatcher(Runnable onChange) implements Watcher {
+        @Override
+        public void process(WatchedEvent event) {
+            switch (event.getType()) {
+                case NodeCreated, NodeDeleted, NodeDataChanged, NodeChildrenChanged -> onChange.run();
+                default -> {
+                    // None: connection state; *WatchRemoved: our own unwatch() confirming the removal
+                }
             }
-        };
+        }
+    }
+
+    private String fullPath(String election, String node) {
+        return ZKPaths.makePath(client.getNamespace(), election, node);
     }
 
     /** The sequence suffix after {@code latch-}, or -1 for a node that is not a candidate. */

@@ -10,15 +10,17 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP proxy on loopback between one participant and one cluster member. It can hold traffic in either
  * direction (a blackhole: bytes wait, as in a real partition, and flow again on heal), delay it, or reset
  * every connection. Blocking a direction stops reading from that side, so TCP back-pressure, not loss,
- * is what the endpoints see.
+ * is what the endpoints see. It also counts the bytes it passes each way, which the bench reports.
  */
-final class TcpProxy implements AutoCloseable {
-    enum Direction { TO_SERVER, TO_CLIENT }
+public final class TcpProxy implements AutoCloseable {
+    /** Which way traffic flows. */
+    public enum Direction { TO_SERVER, TO_CLIENT }
 
     private final ServerSocket listener;
     private final String targetHost;
@@ -29,8 +31,15 @@ final class TcpProxy implements AutoCloseable {
     private volatile boolean toClientBlocked;
     private volatile boolean closed;
     private volatile long delayMillis;
+    private final AtomicLong toServerBytes = new AtomicLong();
+    private final AtomicLong toClientBytes = new AtomicLong();
 
-    TcpProxy(String target) {
+    /**
+     * Starts a proxy on an ephemeral loopback port.
+     *
+     * @param target the member's address, {@code host:port}
+     */
+    public TcpProxy(String target) {
         int colon = target.lastIndexOf(':');
         this.targetHost = target.substring(0, colon);
         this.targetPort = Integer.parseInt(target.substring(colon + 1));
@@ -44,7 +53,12 @@ final class TcpProxy implements AutoCloseable {
         acceptor.start();
     }
 
-    String address() {
+    /**
+     * Where clients connect.
+     *
+     * @return {@code 127.0.0.1:port}
+     */
+    public String address() {
         return "127.0.0.1:" + listener.getLocalPort();
     }
 
@@ -79,6 +93,16 @@ final class TcpProxy implements AutoCloseable {
             closeQuietly(s);
         }
         sockets.clear();
+    }
+
+    /**
+     * Bytes passed so far in one direction.
+     *
+     * @param direction which way
+     * @return the count
+     */
+    public long bytes(Direction direction) {
+        return (direction == Direction.TO_SERVER ? toServerBytes : toClientBytes).get();
     }
 
     /** Connections open now. */
@@ -130,6 +154,7 @@ final class TcpProxy implements AutoCloseable {
                     }
                     out.write(buffer, 0, n);
                     out.flush();
+                    (direction == Direction.TO_SERVER ? toServerBytes : toClientBytes).addAndGet(n);
                 }
             } catch (IOException | InterruptedException e) {
                 // a side closed, or a reset
@@ -160,6 +185,7 @@ final class TcpProxy implements AutoCloseable {
         }
     }
 
+    /** Stops accepting and closes every connection. */
     @Override
     public void close() {
         closed = true;
