@@ -17,6 +17,10 @@ import dev.elector.it.zookeeper.ZooKeeperCluster;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +31,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -290,25 +297,50 @@ public final class Bench {
             Election first = c.election("warm-up").start();
             first.awaitLeadership(Duration.ofSeconds(30));
             double renewalsAlone = renewalsPerSecond();
-            int threads0 = Thread.activeCount();
             long heap0 = usedHeap();
+            double streams0 = cluster instanceof EtcdCluster etcd ? etcdGauge(etcd, "etcd_debugging_mvcc_watch_stream_total") : 0;
+            double watchers0 = cluster instanceof EtcdCluster etcd ? etcdGauge(etcd, "etcd_debugging_mvcc_watcher_total") : 0;
+            Set<Thread> threadsBefore = Thread.getAllStackTraces().keySet();
             List<Election> all = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 all.add(c.election("e" + i).start());
             }
             await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(500)).until(() -> all.stream().allMatch(Election::isLeader));
-            int threads1 = Thread.activeCount();
+            // Threads started meanwhile, leaving out the bench's own (Awaitility's poller, the metrics reader).
+            Map<String, Long> added = Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && !threadsBefore.contains(t))
+                    .map(t -> t.getName().replaceAll("[-0-9]+$", "")).filter(name -> !name.startsWith("awaitility") && !name.startsWith("HttpClient"))
+                    .collect(Collectors.groupingBy(name -> name, TreeMap::new, Collectors.counting()));
+            long threadsAdded = added.values().stream().mapToLong(Long::longValue).sum();
             long heap1 = usedHeap();
             double renewalsMany = renewalsPerSecond();
             // Threads added while n elections started; the coordinator's fixed pools may grow to their bounds.
-            figures.add(new Figure("threads_per_election_" + b, Math.max(0, threads1 - threads0) / (double) n, "threads", null, null));
-            figures.add(new Figure("threads_added_" + b, Math.max(0, threads1 - threads0), "threads", null, null));
+            figures.add(new Figure("threads_per_election_" + b, threadsAdded / (double) n, "threads", null, null));
+            figures.add(new Figure("threads_added_" + b, threadsAdded, "threads", null, null));
             figures.add(new Figure("heap_per_election_" + b, Math.max(0, heap1 - heap0) / (double) n, "bytes", null, null));
             figures.add(new Figure("sessions_" + b, CountingBackendProvider.SESSIONS.get() - sessions, "sessions or leases", null, null));
             figures.add(new Figure("renewals_per_second_" + b, renewalsMany, "renewals/s", "the same coordinator with 1 election", renewalsAlone));
+            if (cluster instanceof EtcdCluster etcd) {
+                figures.add(new Figure("watch_streams_per_election_etcd", (etcdGauge(etcd, "etcd_debugging_mvcc_watch_stream_total") - streams0) / n,
+                        "streams", null, null));
+                figures.add(new Figure("watchers_per_election_etcd", (etcdGauge(etcd, "etcd_debugging_mvcc_watcher_total") - watchers0) / n,
+                        "watchers", null, null));
+            }
+            notes.put("threads_added_" + b, "by name: " + added + " (pools that grow to their fixed bounds, not threads per election)");
             notes.put("many_" + b, n + " elections on one coordinator, each leading; heap is the used heap after GC with all of them started,"
                     + " minus before, divided by " + n + " (goal: at most 2 KB each)");
         }
+    }
+
+    /** A gauge from every member's /metrics, summed: each member counts the streams its clients opened. */
+    private static double etcdGauge(EtcdCluster etcd, String name) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        double sum = 0;
+        for (String address : etcd.addresses()) {
+            String body = http.send(HttpRequest.newBuilder(URI.create("http://" + address + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            sum += body.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1).trim()))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("etcd at " + address + " has no metric " + name));
+        }
+        return sum;
     }
 
     private static double renewalsPerSecond() {

@@ -7,12 +7,13 @@ import dev.elector.spi.ConnectionSpec;
 import dev.elector.spi.Entry;
 import dev.elector.spi.Position;
 import dev.elector.spi.SessionListener;
+import com.google.protobuf.ByteString;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Lease;
-import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
@@ -21,8 +22,6 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
-import io.etcd.jetcd.options.WatchOption;
-import io.etcd.jetcd.watch.WatchResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
@@ -38,8 +37,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +53,7 @@ final class EtcdBackend implements Backend {
     private final Client client;
     private final KV kv;
     private final Lease leases;
-    private final Watch watches;
+    private final WatchStream watches;
     private final String root;
     private final long ttlSeconds;
     private final Duration timeout;
@@ -69,11 +66,11 @@ final class EtcdBackend implements Backend {
     private volatile SessionListener listener;
     private volatile boolean closed;
 
-    private EtcdBackend(Client client, String namespace, long ttlSeconds, Duration timeout, long lease) {
+    private EtcdBackend(Client client, WatchStream watches, String namespace, long ttlSeconds, Duration timeout, long lease) {
         this.client = client;
         this.kv = client.getKVClient();
         this.leases = client.getLeaseClient();
-        this.watches = client.getWatchClient();
+        this.watches = watches;
         this.root = "/" + namespace + "/";
         this.ttlSeconds = ttlSeconds;
         this.timeout = timeout;
@@ -88,7 +85,7 @@ final class EtcdBackend implements Backend {
         long ttl = requested.toSeconds();
         Duration connectTimeout = spec.options().connectTimeout();
         String[] endpoints = spec.endpoints().stream().map(e -> "http://" + e).toArray(String[]::new);
-        Client client = Client.builder()
+        ClientBuilder builder = Client.builder()
                 .endpoints(endpoints)
                 // etcd's require-leader marker: a member cut off from its quorum fails these calls at once
                 // instead of serving stale answers or holding streams open.
@@ -98,8 +95,8 @@ final class EtcdBackend implements Backend {
                 // unreachable cluster is reported in time (its retry delay must stay below the duration).
                 .retryDelay(50)
                 .retryMaxDelay(500)
-                .retryMaxDuration(connectTimeout.compareTo(Duration.ofMillis(200)) > 0 ? connectTimeout : Duration.ofMillis(200))
-                .build();
+                .retryMaxDuration(connectTimeout.compareTo(Duration.ofMillis(200)) > 0 ? connectTimeout : Duration.ofMillis(200));
+        Client client = builder.build();
         boolean ok = false;
         try {
             long granted;
@@ -120,8 +117,9 @@ final class EtcdBackend implements Backend {
                 throw new IllegalArgumentException("sessionTimeout " + requested + " is below the etcd cluster's minimum lease TTL: it granted "
                         + granted + "s. The minimum is about 1.5 times the members' --election-timeout");
             }
+            WatchStream watches = new WatchStream(builder.target(), connectTimeout);
             ok = true;
-            return new EtcdBackend(client, spec.namespace(), ttl, connectTimeout, id);
+            return new EtcdBackend(client, watches, spec.namespace(), ttl, connectTimeout, id);
         } finally {
             if (!ok) {
                 client.close();
@@ -173,6 +171,8 @@ final class EtcdBackend implements Backend {
         if (lease.compareAndSet(id, 0)) {
             log.warn("etcd lease {} expired; granting a new one", Long.toHexString(id));
             ourKeys.clear();
+            // The link was in doubt: start watching on a fresh stream rather than one that may be stalled.
+            watches.reset();
             report(0);
             grantAgain();
         }
@@ -300,33 +300,7 @@ final class EtcdBackend implements Backend {
      * @return what cancels the watch without running {@code onChange}
      */
     private Runnable watchOnce(ByteSequence key, boolean prefix, long readRevision, Runnable onChange) {
-        AtomicBoolean fired = new AtomicBoolean();
-        AtomicReference<Watch.Watcher> watcher = new AtomicReference<>();
-        BooleanSupplier end = () -> { // true for the one caller that ended it
-            if (!fired.compareAndSet(false, true)) {
-                return false;
-            }
-            Watch.Watcher w = watcher.get();
-            if (w != null) {
-                w.close();
-            }
-            return true;
-        };
-        Runnable fire = () -> {
-            if (end.getAsBoolean()) {
-                onChange.run();
-            }
-        };
-        WatchOption option = WatchOption.builder().isPrefix(prefix).withRevision(readRevision + 1).withRequireLeader(true).build();
-        watcher.set(watches.watch(key, option, Watch.listener((WatchResponse r) -> {
-            if (!r.getEvents().isEmpty()) {
-                fire.run();
-            }
-        }, error -> fire.run(), fire)));
-        if (fired.get()) {
-            watcher.get().close();
-        }
-        return end::getAsBoolean;
+        return watches.watch(ByteString.copyFrom(key.getBytes()), prefix, readRevision + 1, onChange);
     }
 
     @Override
@@ -348,6 +322,7 @@ final class EtcdBackend implements Backend {
     @Override
     public void close() {
         closed = true;
+        watches.close();
         long id = lease.getAndSet(0);
         if (id != 0) {
             try {

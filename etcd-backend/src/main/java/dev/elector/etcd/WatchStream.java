@@ -1,0 +1,244 @@
+package dev.elector.etcd;
+
+import com.google.protobuf.ByteString;
+import dev.elector.ElectionException;
+import io.etcd.jetcd.api.WatchCancelRequest;
+import io.etcd.jetcd.api.WatchCreateRequest;
+import io.etcd.jetcd.api.WatchGrpc;
+import io.etcd.jetcd.api.WatchRequest;
+import io.etcd.jetcd.api.WatchResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every watch of one coordinator on one gRPC watch stream, as etcd's Go client multiplexes them. jetcd's
+ * {@code Watch} opens a stream per watcher, which cost each leading election a stream, a watcher on the
+ * server and about 3 KB of heap here.
+ *
+ * <p>Watches are one-shot and only say "read again": the first event, cancellation or error runs the
+ * callback once. So a stream that breaks fires every watch it carried, core reads again and watches anew,
+ * and the next watch opens a fresh stream; nothing is resumed or replayed here.
+ *
+ * <p>Creates are matched to their {@code created} answers in order: etcd handles a stream's requests one
+ * by one and holds a new watch's events until its {@code created} answer has gone out.
+ */
+final class WatchStream implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WatchStream.class);
+
+    private final ManagedChannel channel;
+    private final WatchGrpc.WatchStub stub;
+    private final Duration timeout;
+    // Guarded by this, as is all state of the streams: gRPC request observers are not thread-safe.
+    private Stream current;
+    private boolean closed;
+
+    /**
+     * @param target jetcd's gRPC target for the endpoints, served by its name resolver
+     * @param timeout how long a silent connection may go unnoticed, and how long closing may take
+     */
+    WatchStream(String target, Duration timeout) {
+        Metadata headers = new Metadata();
+        // A member cut off from its quorum ends the stream instead of keeping it open and silent.
+        headers.put(Metadata.Key.of("hasleader", Metadata.ASCII_STRING_MARSHALLER), "true");
+        this.timeout = timeout;
+        this.channel = NettyChannelBuilder.forTarget(target)
+                .usePlaintext()
+                .directExecutor() // callbacks only queue work on core's executors
+                // etcd refuses pings more often than every 5 s; a half-open connection still breaks in time.
+                .keepAliveTime(Math.max(5, timeout.toSeconds()), TimeUnit.SECONDS)
+                .keepAliveTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .build();
+        this.stub = WatchGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    /**
+     * Watches a key, or every key under {@code key} if {@code prefix}, from {@code fromRevision} on.
+     *
+     * @return what cancels the watch without running {@code onChange}
+     */
+    synchronized Runnable watch(ByteString key, boolean prefix, long fromRevision, Runnable onChange) {
+        if (closed) {
+            throw new ElectionException("the etcd backend is closed");
+        }
+        if (current == null) {
+            current = new Stream();
+        }
+        return current.create(key, prefix, fromRevision, onChange);
+    }
+
+    /** Ends the current stream, firing its watches; the next watch opens a new one. */
+    void reset() {
+        Stream s;
+        synchronized (this) {
+            s = current;
+            if (s == null) {
+                return;
+            }
+            current = null;
+            if (!s.ended) {
+                s.requests.onError(new ElectionException("reset")); // cancels the call
+            }
+        }
+        s.broken();
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+        }
+        reset();
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ByteString prefixEnd(ByteString prefix) {
+        byte[] end = prefix.toByteArray();
+        for (int i = end.length - 1; i >= 0; i--) {
+            if (end[i] != (byte) 0xff) {
+                end[i]++;
+                return ByteString.copyFrom(end, 0, i + 1);
+            }
+        }
+        return ByteString.copyFrom(new byte[] {0}); // every key from the prefix on, as etcd defines it
+    }
+
+    /** One watch; {@code id} is known once etcd answered its create. */
+    private static final class Watch {
+        final Runnable onChange;
+        long id = -1;
+        boolean done;
+
+        Watch(Runnable onChange) {
+            this.onChange = onChange;
+        }
+    }
+
+    /** One gRPC stream and the watches it carries. */
+    private final class Stream implements StreamObserver<WatchResponse> {
+        final StreamObserver<WatchRequest> requests = stub.watch(this);
+        final Deque<Watch> creating = new ArrayDeque<>();
+        final Map<Long, Watch> active = new HashMap<>();
+        boolean ended;
+
+        Runnable create(ByteString key, boolean prefix, long fromRevision, Runnable onChange) {
+            Watch w = new Watch(onChange);
+            creating.add(w);
+            WatchCreateRequest.Builder create = WatchCreateRequest.newBuilder().setKey(key).setStartRevision(fromRevision);
+            if (prefix) {
+                create.setRangeEnd(prefixEnd(key));
+            }
+            requests.onNext(WatchRequest.newBuilder().setCreateRequest(create).build());
+            return () -> cancel(w);
+        }
+
+        private void cancel(Watch w) {
+            synchronized (WatchStream.this) {
+                if (w.done) {
+                    return;
+                }
+                w.done = true;
+                if (w.id >= 0 && active.remove(w.id) != null) {
+                    sendCancel(w.id);
+                } // else its created answer is still to come, and cancels it then
+            }
+        }
+
+        private void sendCancel(long id) {
+            if (!ended) {
+                requests.onNext(WatchRequest.newBuilder().setCancelRequest(WatchCancelRequest.newBuilder().setWatchId(id)).build());
+            }
+        }
+
+        @Override
+        public void onNext(WatchResponse response) {
+            Runnable run = null;
+            synchronized (WatchStream.this) {
+                Watch w;
+                if (response.getCreated()) {
+                    w = creating.poll();
+                    if (w == null) {
+                        log.warn("etcd answered a watch create that was not asked for: {}", response.getWatchId());
+                        return;
+                    }
+                    w.id = response.getWatchId();
+                    if (w.done) {
+                        sendCancel(w.id); // cancelled while being created
+                        return;
+                    }
+                    if (!response.getCanceled()) {
+                        active.put(w.id, w);
+                        return;
+                    }
+                } else if (response.getEventsCount() > 0 || response.getCanceled() || response.getCompactRevision() != 0) {
+                    w = active.remove(response.getWatchId());
+                    if (w == null || w.done) {
+                        return;
+                    }
+                    if (!response.getCanceled()) {
+                        sendCancel(w.id); // one-shot: the server need not watch on
+                    }
+                } else {
+                    return; // a progress notice
+                }
+                w.done = true;
+                run = w.onChange;
+            }
+            run.run();
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            log.debug("etcd watch stream ended: {}", error.toString());
+            broken();
+        }
+
+        @Override
+        public void onCompleted() {
+            broken();
+        }
+
+        /** Fires every watch of this stream once, outside the lock, and lets the next watch open a new stream. */
+        void broken() {
+            List<Runnable> run = new ArrayList<>();
+            synchronized (WatchStream.this) {
+                if (current == this) {
+                    current = null;
+                }
+                ended = true;
+                for (Watch w : creating) {
+                    if (!w.done) {
+                        w.done = true;
+                        run.add(w.onChange);
+                    }
+                }
+                for (Watch w : active.values()) {
+                    if (!w.done) {
+                        w.done = true;
+                        run.add(w.onChange);
+                    }
+                }
+                creating.clear();
+                active.clear();
+            }
+            run.forEach(Runnable::run);
+        }
+    }
+}
