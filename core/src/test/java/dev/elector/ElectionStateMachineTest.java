@@ -2,6 +2,7 @@ package dev.elector;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -131,6 +132,37 @@ class ElectionStateMachineTest {
         a.awaitLeadership(WAIT);
         await().atMost(WAIT).until(() -> cluster.queue("job").size() == 1 && cluster.watchesOn(cluster.queue("job").get(0)) == 1);
         assertEquals(1, cluster.notificationsDelivered() - before, "close: one notification, to the successor");
+    }
+
+    @Test
+    void theCandidateRightBehindTheLeaderTakesOverOnItsDeletionWithoutReadingAgain() throws Exception {
+        Coordinator c = coordinator();
+        Election a = candidate(c, "a", new RecordingListener());
+        a.awaitLeadership(WAIT);
+        Election b = candidate(c, "b", new RecordingListener());
+        await().atMost(WAIT).until(() -> cluster.queue("job").size() == 2 && cluster.watchesOn(cluster.queue("job").get(1)) == 1);
+        Entry mine = cluster.queue("job").get(1);
+        long reads = cluster.positionReads();
+        a.close();
+        Leadership term = b.awaitLeadership(WAIT);
+        assertEquals(mine.token(), term.fencingToken());
+        assertEquals(0, cluster.positionReads() - reads, "the leader's deletion alone made b first");
+    }
+
+    @Test
+    void aCandidateWhoseEntryWasDeletedWhileItWaitedNeverClaimsWithIt() throws Exception {
+        Coordinator c = coordinator();
+        Election a = candidate(c, "a", new RecordingListener());
+        a.awaitLeadership(WAIT);
+        Election b = candidate(c, "b", new RecordingListener());
+        await().atMost(WAIT).until(() -> cluster.queue("job").size() == 2 && cluster.watchesOn(cluster.queue("job").get(1)) == 1);
+        Entry deleted = cluster.queue("job").get(1);
+        // An operator deletes b's entry, then the leader goes at once: b hears of its own deletion first.
+        cluster.delete(deleted);
+        a.close();
+        Leadership term = b.awaitLeadership(WAIT);
+        assertNotEquals(deleted.token(), term.fencingToken(), "b led with an entry that was gone");
+        assertEquals(cluster.queue("job").get(0).token(), term.fencingToken());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.elector.bench;
 
 import dev.elector.spi.Backend;
 import dev.elector.spi.BackendProvider;
+import dev.elector.spi.Change;
 import dev.elector.spi.ConnectionSpec;
 import dev.elector.spi.Entry;
 import dev.elector.spi.Position;
@@ -14,6 +15,7 @@ import java.util.ServiceLoader;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Serves {@code count+zk://} and {@code count+etcd://}: the real backend, with every request and every watch
@@ -90,7 +92,7 @@ public final class CountingBackendProvider implements BackendProvider {
 
     private static final class Counting implements Backend {
         private final Backend inner;
-        private final Map<Runnable, Runnable> wrapped = new ConcurrentHashMap<>();
+        private final Map<Consumer<Change>, Consumer<Change>> wrapped = new ConcurrentHashMap<>();
 
         Counting(Backend inner) {
             this.inner = inner;
@@ -130,12 +132,12 @@ public final class CountingBackendProvider implements BackendProvider {
         }
 
         @Override
-        public Optional<Entry> watch(Entry entry, Runnable onChange) {
+        public Optional<Entry> watch(Entry entry, Consumer<Change> onChange) {
             REQUESTS.incrementAndGet();
-            Runnable counted = () -> {
+            Consumer<Change> counted = change -> {
                 wrapped.remove(onChange);
                 NOTIFICATIONS.incrementAndGet();
-                onChange.run();
+                onChange.accept(change);
             };
             // unwatch() names the caller's callback; the inner backend knows the wrapped one.
             wrapped.put(onChange, counted);
@@ -147,8 +149,8 @@ public final class CountingBackendProvider implements BackendProvider {
         }
 
         @Override
-        public void unwatch(Entry entry, Runnable onChange) {
-            Runnable counted = wrapped.remove(onChange);
+        public void unwatch(Entry entry, Consumer<Change> onChange) {
+            Consumer<Change> counted = wrapped.remove(onChange);
             if (counted != null) {
                 REQUESTS.incrementAndGet();
                 inner.unwatch(entry, counted);

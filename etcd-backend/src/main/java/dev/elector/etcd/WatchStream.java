@@ -2,6 +2,8 @@ package dev.elector.etcd;
 
 import com.google.protobuf.ByteString;
 import dev.elector.ElectionException;
+import dev.elector.spi.Change;
+import io.etcd.jetcd.api.Event;
 import io.etcd.jetcd.api.WatchCancelRequest;
 import io.etcd.jetcd.api.WatchCreateRequest;
 import io.etcd.jetcd.api.WatchGrpc;
@@ -20,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +72,7 @@ final class WatchStream implements AutoCloseable {
      *
      * @return what cancels the watch without running {@code onChange}
      */
-    synchronized Runnable watch(ByteString key, boolean prefix, long fromRevision, Runnable onChange) {
+    synchronized Runnable watch(ByteString key, boolean prefix, long fromRevision, Consumer<Change> onChange) {
         if (closed) {
             throw new ElectionException("the etcd backend is closed");
         }
@@ -122,11 +125,11 @@ final class WatchStream implements AutoCloseable {
 
     /** One watch; {@code id} is known once etcd answered its create. */
     private static final class Watch {
-        final Runnable onChange;
+        final Consumer<Change> onChange;
         long id = -1;
         boolean done;
 
-        Watch(Runnable onChange) {
+        Watch(Consumer<Change> onChange) {
             this.onChange = onChange;
         }
     }
@@ -138,7 +141,7 @@ final class WatchStream implements AutoCloseable {
         final Map<Long, Watch> active = new HashMap<>();
         boolean ended;
 
-        Runnable create(ByteString key, boolean prefix, long fromRevision, Runnable onChange) {
+        Runnable create(ByteString key, boolean prefix, long fromRevision, Consumer<Change> onChange) {
             Watch w = new Watch(onChange);
             creating.add(w);
             WatchCreateRequest.Builder create = WatchCreateRequest.newBuilder().setKey(key).setStartRevision(fromRevision);
@@ -169,7 +172,7 @@ final class WatchStream implements AutoCloseable {
 
         @Override
         public void onNext(WatchResponse response) {
-            Runnable run = null;
+            Runnable run;
             synchronized (WatchStream.this) {
                 Watch w;
                 if (response.getCreated()) {
@@ -199,7 +202,9 @@ final class WatchStream implements AutoCloseable {
                     return; // a progress notice
                 }
                 w.done = true;
-                run = w.onChange;
+                Consumer<Change> onChange = w.onChange;
+                Change change = response.getEventsCount() > 0 && response.getEvents(0).getType() == Event.EventType.DELETE ? Change.DELETED : Change.OTHER;
+                run = () -> onChange.accept(change);
             }
             run.run();
         }
@@ -226,13 +231,13 @@ final class WatchStream implements AutoCloseable {
                 for (Watch w : creating) {
                     if (!w.done) {
                         w.done = true;
-                        run.add(w.onChange);
+                        run.add(() -> w.onChange.accept(Change.OTHER));
                     }
                 }
                 for (Watch w : active.values()) {
                     if (!w.done) {
                         w.done = true;
-                        run.add(w.onChange);
+                        run.add(() -> w.onChange.accept(Change.OTHER));
                     }
                 }
                 creating.clear();
