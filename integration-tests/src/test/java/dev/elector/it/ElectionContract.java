@@ -2,6 +2,7 @@ package dev.elector.it;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -313,6 +314,26 @@ public abstract class ElectionContract {
         await().atMost(WAIT).until(() -> ids(a.participants()).equals(List.of("b", "a")));
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> b.isLeader() && !a.isLeader());
         assertEquals(1, aEvents.all("elected").size(), "no second term from the deleted entry");
+    }
+
+    @Test
+    void aCandidateRightBehindTheLeaderWhoseEntryIsDeletedNeverLeadsWithIt() throws Exception {
+        Election a = candidate(coordinator(), "a", null);
+        Leadership aTerm = a.awaitLeadership(WAIT);
+        TimedListener bEvents = new TimedListener();
+        Election b = candidate(coordinator(), "b", bEvents);
+        await().atMost(WAIT).until(() -> b.participants().size() == 2);
+        long deletedToken = b.participants().get(1).token();
+
+        // An operator deletes b's entry and the leader leaves right after: b, which takes over on the
+        // leader's deletion without a read, must hear of its own deletion first and join again.
+        cluster().deleteEntry(namespace, ELECTION, "b");
+        a.close();
+        Leadership bTerm = b.awaitLeadership(WAIT);
+        assertNotEquals(deletedToken, bTerm.fencingToken(), "b led with an entry that had been deleted");
+        assertTrue(bTerm.fencingToken() > aTerm.fencingToken());
+        assertEquals(bTerm.fencingToken(), b.participants().get(0).token(), "b leads with the entry at the head of the queue");
+        assertEquals(1, bEvents.all("elected").size());
     }
 
     @Test
