@@ -32,9 +32,6 @@ interface RawRecipe {
         /** Makes the leader give way and returns the nanoseconds until the other leads; the old leader queues again. */
         long handover() throws Exception;
 
-        /** Whether the first participant leads, answered locally where the recipe can. */
-        boolean hasLeadership();
-
         @Override
         void close() throws Exception;
     }
@@ -106,11 +103,6 @@ interface RawRecipe {
                     latches[leader] = latch(clients[leader], path, leader == 0 ? "a" : "b", elected);
                     await().atMost(Duration.ofSeconds(30)).until(() -> latches[1 - leader].getParticipants().size() == 2);
                     return took;
-                }
-
-                @Override
-                public boolean hasLeadership() {
-                    return latches[0].hasLeadership();
                 }
 
                 @Override
@@ -217,11 +209,6 @@ interface RawRecipe {
                     campaigns[leader] = campaign(clients[leader], name, leases[leader], leader == 0 ? "a" : "b", elected);
                     await().atMost(Duration.ofSeconds(30)).until(() -> candidates(clients[0], name) == 2);
                     return took;
-                }
-
-                @Override
-                public boolean hasLeadership() {
-                    return campaigns[0].isDone();
                 }
 
                 @Override
