@@ -114,13 +114,26 @@ class ElectionStateMachineTest {
         assertEquals(4, order.subList(0, 4).stream().distinct().count(), "every participant led once per round");
     }
 
-    @Test
-    void aLeaderGivingWayWithdrawsTheWatchOnItsOwnEntrySoOnlyTheSuccessorIsNotified() throws Exception {
-        Coordinator c = coordinator(); // one coordinator: the successor's watch on the same entry must survive
+    /**
+     * "a" leads and "b" waits right behind it on the same coordinator, watching a's entry and its own.
+     *
+     * @return a, then b
+     */
+    private List<Election> leaderAndNext() throws InterruptedException {
+        Coordinator c = coordinator(); // one coordinator: the successor's watch on a's entry must survive a's unwatch
         Election a = candidate(c, "a", new RecordingListener());
         a.awaitLeadership(WAIT);
         Election b = candidate(c, "b", new RecordingListener());
-        await().atMost(WAIT).until(() -> cluster.queue("job").size() == 2 && cluster.watchesOn(cluster.queue("job").get(0)) == 2);
+        await().atMost(WAIT).until(() -> cluster.queue("job").size() == 2 && cluster.watchesOn(cluster.queue("job").get(0)) == 2
+                && cluster.watchesOn(cluster.queue("job").get(1)) == 1);
+        return List.of(a, b);
+    }
+
+    @Test
+    void aLeaderGivingWayWithdrawsTheWatchOnItsOwnEntrySoOnlyTheSuccessorIsNotified() throws Exception {
+        List<Election> ab = leaderAndNext();
+        Election a = ab.get(0);
+        Election b = ab.get(1);
         long before = cluster.notificationsDelivered();
         assertTrue(a.resign());
         b.awaitLeadership(WAIT);
@@ -136,31 +149,23 @@ class ElectionStateMachineTest {
 
     @Test
     void theCandidateRightBehindTheLeaderTakesOverOnItsDeletionWithoutReadingAgain() throws Exception {
-        Coordinator c = coordinator();
-        Election a = candidate(c, "a", new RecordingListener());
-        a.awaitLeadership(WAIT);
-        Election b = candidate(c, "b", new RecordingListener());
-        await().atMost(WAIT).until(() -> cluster.queue("job").size() == 2 && cluster.watchesOn(cluster.queue("job").get(1)) == 1);
+        List<Election> ab = leaderAndNext();
         Entry mine = cluster.queue("job").get(1);
         long reads = cluster.positionReads();
-        a.close();
-        Leadership term = b.awaitLeadership(WAIT);
+        ab.get(0).close();
+        Leadership term = ab.get(1).awaitLeadership(WAIT);
         assertEquals(mine.token(), term.fencingToken());
         assertEquals(0, cluster.positionReads() - reads, "the leader's deletion alone made b first");
     }
 
     @Test
     void aCandidateWhoseEntryWasDeletedWhileItWaitedNeverClaimsWithIt() throws Exception {
-        Coordinator c = coordinator();
-        Election a = candidate(c, "a", new RecordingListener());
-        a.awaitLeadership(WAIT);
-        Election b = candidate(c, "b", new RecordingListener());
-        await().atMost(WAIT).until(() -> cluster.queue("job").size() == 2 && cluster.watchesOn(cluster.queue("job").get(1)) == 1);
+        List<Election> ab = leaderAndNext();
         Entry deleted = cluster.queue("job").get(1);
         // An operator deletes b's entry, then the leader goes at once: b hears of its own deletion first.
         cluster.delete(deleted);
-        a.close();
-        Leadership term = b.awaitLeadership(WAIT);
+        ab.get(0).close();
+        Leadership term = ab.get(1).awaitLeadership(WAIT);
         assertNotEquals(deleted.token(), term.fencingToken(), "b led with an entry that was gone");
         assertEquals(cluster.queue("job").get(0).token(), term.fencingToken());
     }

@@ -318,11 +318,11 @@ public abstract class ElectionContract {
 
     @Test
     void aCandidateRightBehindTheLeaderWhoseEntryIsDeletedNeverLeadsWithIt() throws Exception {
-        Election a = candidate(coordinator(), "a", null);
-        Leadership aTerm = a.awaitLeadership(WAIT);
-        TimedListener bEvents = new TimedListener();
-        Election b = candidate(coordinator(), "b", bEvents);
-        await().atMost(WAIT).until(() -> b.participants().size() == 2);
+        LeaderAndNext two = leaderAndNext();
+        Election a = two.a();
+        Leadership aTerm = two.aTerm();
+        Election b = two.b();
+        TimedListener bEvents = two.bEvents();
         long deletedToken = b.participants().get(1).token();
 
         // An operator deletes b's entry and the leader leaves right after: b, which takes over on the
@@ -490,6 +490,20 @@ public abstract class ElectionContract {
                 .filter(n -> !n.startsWith("awaitility") && !n.equals("process reaper") && !n.equals("Attach Listener")
                         && !n.startsWith("ForkJoinPool") && !n.equals("child-output") && !n.equals("etcdctl-output"))
                 .collect(Collectors.toSet());
+    }
+
+    /** "a" leading and "b", on another coordinator, queued right behind it, with b's events. */
+    protected record LeaderAndNext(Election a, Leadership aTerm, Election b, TimedListener bEvents) {
+    }
+
+    /** Starts "a", waits for it to lead, then queues "b" behind it on a coordinator of its own. */
+    protected LeaderAndNext leaderAndNext() throws InterruptedException {
+        Election a = candidate(coordinator(), "a", null);
+        Leadership aTerm = a.awaitLeadership(WAIT);
+        TimedListener bEvents = new TimedListener();
+        Election b = candidate(coordinator(), "b", bEvents);
+        await().atMost(WAIT).until(() -> b.participants().size() == 2);
+        return new LeaderAndNext(a, aTerm, b, bEvents);
     }
 
     /** For subclasses' own checks. */

@@ -42,11 +42,11 @@ class EtcdElectionContractIT extends ElectionContract {
 
     @Test
     void aCandidateWhoseLeaseExpiresWhileItWaitsNeverClaimsWithItAndJoinsAgain() throws Exception {
-        Election a = candidate(coordinator(), "a", null);
-        Leadership aTerm = a.awaitLeadership(WAIT);
-        TimedListener bEvents = new TimedListener();
-        Election b = candidate(coordinator(), "b", bEvents);
-        await().atMost(WAIT).until(() -> b.participants().size() == 2);
+        LeaderAndNext two = leaderAndNext();
+        Election a = two.a();
+        Leadership aTerm = two.aTerm();
+        Election b = two.b();
+        TimedListener bEvents = two.bEvents();
         KeyValue oldKey = cluster.keyOf(namespace, ELECTION, "b");
 
         // The lease goes while b waits, and its predecessor leaves at the same moment: b's watch fires
