@@ -17,10 +17,6 @@ import dev.elector.it.zookeeper.ZooKeeperCluster;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -311,7 +307,7 @@ public final class Bench {
             figures.add(new Figure("herd_bytes_read_per_change_" + b, Math.max(0, changeBytes - idleRate * seconds) / changes, "bytes", null, null));
             notes.put("herd_" + b, n + " candidates in one election on one coordinator, " + changes + " changes by resign; a change counts the"
                     + " resigning leader's own re-join. Calls are SPI calls: on ZooKeeper a position is one getChildren, whose reply grows with"
-                    + " the queue; on etcd it is one range with limit 2. Bytes read: what the coordinator received on the wire (through"
+                    + " the queue; on etcd it is one range with limit 3. Bytes read: what the coordinator received on the wire (through"
                     + " counting proxies) during the changes, less its idle rate over the same time (" + Math.round(idleRate) + " B/s, renewals).");
         } finally {
             proxies.forEach(TcpProxy::close);
@@ -332,8 +328,8 @@ public final class Bench {
             first.awaitLeadership(Duration.ofSeconds(30));
             double renewalsAlone = renewalsPerSecond();
             long heap0 = usedHeap();
-            double streams0 = cluster instanceof EtcdCluster etcd ? etcdGauge(etcd, "etcd_debugging_mvcc_watch_stream_total") : 0;
-            double watchers0 = cluster instanceof EtcdCluster etcd ? etcdGauge(etcd, "etcd_debugging_mvcc_watcher_total") : 0;
+            double streams0 = cluster instanceof EtcdCluster etcd ? etcd.gauge("etcd_debugging_mvcc_watch_stream_total") : 0;
+            double watchers0 = cluster instanceof EtcdCluster etcd ? etcd.gauge("etcd_debugging_mvcc_watcher_total") : 0;
             Set<Thread> threadsBefore = Thread.getAllStackTraces().keySet();
             List<Election> all = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -354,27 +350,15 @@ public final class Bench {
             figures.add(new Figure("sessions_" + b, CountingBackendProvider.SESSIONS.get() - sessions, "sessions or leases", null, null));
             figures.add(new Figure("renewals_per_second_" + b, renewalsMany, "renewals/s", "the same coordinator with 1 election", renewalsAlone));
             if (cluster instanceof EtcdCluster etcd) {
-                figures.add(new Figure("watch_streams_per_election_etcd", (etcdGauge(etcd, "etcd_debugging_mvcc_watch_stream_total") - streams0) / n,
+                figures.add(new Figure("watch_streams_per_election_etcd", (etcd.gauge("etcd_debugging_mvcc_watch_stream_total") - streams0) / n,
                         "streams", null, null));
-                figures.add(new Figure("watchers_per_election_etcd", (etcdGauge(etcd, "etcd_debugging_mvcc_watcher_total") - watchers0) / n,
+                figures.add(new Figure("watchers_per_election_etcd", (etcd.gauge("etcd_debugging_mvcc_watcher_total") - watchers0) / n,
                         "watchers", null, null));
             }
             notes.put("threads_added_" + b, "by name: " + added + " (pools that grow to their fixed bounds, not threads per election)");
             notes.put("many_" + b, n + " elections on one coordinator, each leading; heap is the used heap after GC with all of them started,"
                     + " minus before, divided by " + n + " (goal: at most 2 KB each)");
         }
-    }
-
-    /** A gauge from every member's /metrics, summed: each member counts the streams its clients opened. */
-    private static double etcdGauge(EtcdCluster etcd, String name) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        double sum = 0;
-        for (String address : etcd.addresses()) {
-            String body = http.send(HttpRequest.newBuilder(URI.create("http://" + address + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-            sum += body.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1).trim()))
-                    .findFirst().orElseThrow(() -> new IllegalStateException("etcd at " + address + " has no metric " + name));
-        }
-        return sum;
     }
 
     private static double renewalsPerSecond() {

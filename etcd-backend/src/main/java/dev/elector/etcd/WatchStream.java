@@ -60,8 +60,9 @@ final class WatchStream implements AutoCloseable {
         this.channel = NettyChannelBuilder.forTarget(target)
                 .usePlaintext()
                 .directExecutor() // callbacks only queue work on core's executors
-                // etcd refuses pings more often than every 5 s; a half-open connection still breaks in time.
-                .keepAliveTime(Math.max(5, timeout.toSeconds()), TimeUnit.SECONDS)
+                // etcd answers pings more often than every 5 s with GOAWAY; twice that leaves room for jitter and
+                // still breaks a half-open connection. A lost lease resets the stream sooner.
+                .keepAliveTime(Math.max(10, timeout.toSeconds()), TimeUnit.SECONDS)
                 .keepAliveTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .build();
         this.stub = WatchGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));

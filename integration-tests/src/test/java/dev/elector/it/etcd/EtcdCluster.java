@@ -134,6 +134,33 @@ public final class EtcdCluster implements ClusterUnderTest {
         return String.join(",", addresses());
     }
 
+    /**
+     * A gauge from every member's {@code /metrics}, summed: each member counts what its own clients hold,
+     * such as {@code etcd_debugging_mvcc_watch_stream_total}.
+     *
+     * @param name the metric's name
+     * @return the sum over the members
+     */
+    public double gauge(String name) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        double sum = 0;
+        for (String address : addresses()) {
+            String body;
+            try {
+                body = http.send(HttpRequest.newBuilder(URI.create("http://" + address + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            sum += body.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1).trim()))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("etcd at " + address + " has no metric " + name));
+        }
+        return sum;
+    }
+
     @Override
     public List<String> addresses() {
         return IntStream.range(0, size()).mapToObj(i -> "127.0.0.1:" + clientPorts[i]).toList();

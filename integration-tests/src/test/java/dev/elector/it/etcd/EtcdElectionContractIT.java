@@ -65,8 +65,10 @@ class EtcdElectionContractIT extends ElectionContract {
     }
 
     @Test
-    void aHundredElectionsOnOneCoordinatorShareExactlyOneLease() {
+    void aHundredElectionsOnOneCoordinatorShareExactlyOneLeaseAndOneWatchStream() {
         Set<String> before = leases();
+        double streams = cluster.gauge("etcd_debugging_mvcc_watch_stream_total");
+        double watchers = cluster.gauge("etcd_debugging_mvcc_watcher_total");
         Coordinator c = coordinator();
         List<Election> elections = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
@@ -76,6 +78,9 @@ class EtcdElectionContractIT extends ElectionContract {
         Set<String> added = new HashSet<>(leases());
         added.removeAll(before);
         assertEquals(1, added.size(), "leases added by one coordinator: " + added);
+        // Each leading election watches its own key; all those watchers ride on the coordinator's one stream.
+        assertTrue(cluster.gauge("etcd_debugging_mvcc_watcher_total") - watchers >= 100, "the servers count the watchers");
+        assertTrue(cluster.gauge("etcd_debugging_mvcc_watch_stream_total") - streams <= 1, "watch streams added by one coordinator");
         long lease = Long.parseLong(added.iterator().next(), 16);
         for (int i = 0; i < 100; i += 33) {
             List<KeyValue> keys = cluster.keys(namespace, "election-" + i);
