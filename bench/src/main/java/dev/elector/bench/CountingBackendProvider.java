@@ -27,11 +27,24 @@ public final class CountingBackendProvider implements BackendProvider {
     /** Watch notifications delivered to all counting backends in this JVM. */
     public static final AtomicLong NOTIFICATIONS = new AtomicLong();
     /** Renewals sent by all counting backends in this JVM. */
-    public static final AtomicLong RENEWALS = new AtomicLong();
+    private static final AtomicLong RENEWALS = new AtomicLong();
+    /** When the latest renewal was sent; read with {@link #RENEWALS} under its lock. */
+    private static long lastRenewalNanos;
     /** Backends (sessions or leases) opened in this JVM. */
     public static final AtomicLong SESSIONS = new AtomicLong();
 
     private final String scheme;
+
+    /**
+     * The renewal count and the send time of the latest renewal, read together.
+     *
+     * @return {count, nanoTime of the latest}
+     */
+    public static long[] renewals() {
+        synchronized (RENEWALS) {
+            return new long[] {RENEWALS.get(), lastRenewalNanos};
+        }
+    }
 
     /** The provider for {@code count+zk}; {@link ServiceLoader} needs a public no-argument constructor. */
     public CountingBackendProvider() {
@@ -115,7 +128,10 @@ public final class CountingBackendProvider implements BackendProvider {
 
         @Override
         public CompletionStage<Void> renew() {
-            RENEWALS.incrementAndGet();
+            synchronized (RENEWALS) {
+                RENEWALS.incrementAndGet();
+                lastRenewalNanos = System.nanoTime();
+            }
             return inner.renew();
         }
 
