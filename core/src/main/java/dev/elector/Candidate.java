@@ -1,7 +1,6 @@
 package dev.elector;
 
 import dev.elector.spi.Backend;
-import dev.elector.spi.Change;
 import dev.elector.spi.Entry;
 import dev.elector.spi.Position;
 import java.time.Duration;
@@ -47,12 +46,8 @@ final class Candidate implements Election {
     private final List<Entry> stale = new ArrayList<>();
     /** Id of the newest watch; a watch firing with an older id is outdated and ignored. */
     private long watchId;
-    /**
-     * The callback of the watch on our own entry, armed while we lead or wait right behind the leader, and
-     * withdrawn before we delete that entry; {@link #ownId} tells its firing from an outdated one's.
-     */
-    private Consumer<Change> ownWatch;
-    private long ownId;
+    /** The callback of the watch on our own entry while we lead, withdrawn before we delete that entry. */
+    private Runnable ownWatch;
     private boolean retryPending;
     private Optional<String> observedHead;
 
@@ -246,7 +241,7 @@ final class Candidate implements Election {
             if (self != null && self.owner() != epoch) {
                 log.debug("{}'s entry {} went with session {}", participantId(), self.key(), Long.toHexString(self.owner()));
                 self = null;
-                forgetOwnWatch(); // it went with the session, or fires on the deletion and is ignored
+                ownWatch = null; // its watch went with the session, or fires on the deletion and is ignored
             }
             if (self == null) {
                 self = backend.register(name, participantId(), options.metadata());
@@ -262,21 +257,11 @@ final class Candidate implements Election {
                 // campaign #19597).
                 log.info("{}'s entry in '{}' is gone; joining again", participantId(), name);
                 self = null;
-                forgetOwnWatch();
                 actor.execute(this::step);
                 return;
             }
             if (position.predecessor().isPresent()) {
-                // Right behind the leader, watch our own entry too: then the leader's deletion alone makes us
-                // first (entries only ever queue behind), and we claim without reading again, as sure of our
-                // entry as a read would make us: its deletion would have been heard first.
-                boolean next = position.predecessorIsHead();
-                if (next && !watchOwn()) {
-                    actor.execute(this::step); // our entry went meanwhile
-                    return;
-                }
-                Consumer<Change> onChange = change -> wake(id, next && change == Change.DELETED ? () -> succeed(epoch) : this::step);
-                if (backend.watch(position.predecessor().get(), onChange).isEmpty()) {
+                if (backend.watch(position.predecessor().get(), () -> wake(id, this::step)).isEmpty()) {
                     actor.execute(this::step); // it went between the two reads
                 }
                 return;
@@ -288,60 +273,23 @@ final class Candidate implements Election {
                 return;
             }
             claim(self, epoch);
-            // Watch our own entry only now, if not yet, so the claim costs a successor no extra round trip; a
-            // deletion in between is found by this very read and ends the term at once.
-            if (!watchOwn()) {
+            // Watch our own entry only now, so the claim costs a successor no extra round trip; a deletion
+            // in between is found by this very read and ends the term at once.
+            ownWatch = () -> wake(id, () -> {
+                ownWatch = null; // it fired: nothing to withdraw
+                ownEntryChanged();
+            });
+            Optional<Entry> mine = backend.watch(self, ownWatch);
+            if (mine.isEmpty()) {
+                ownWatch = null; // no watch was left
+            }
+            if (mine.isEmpty() || mine.get().owner() != epoch) {
                 ownEntryChanged();
             }
         } catch (RuntimeException e) {
             log.warn("{} in '{}': {}; retrying", participantId(), name, e.toString());
             retryLater();
         }
-    }
-
-    /**
-     * The leader we waited right behind was deleted, so we are first: claim without a read, on the same
-     * conditions as {@link #step()}: the same session, our entry watched and not reported gone, a valid
-     * deadline. Anything else takes the reading path.
-     */
-    private void succeed(long epoch) {
-        if (term.get() != null || self == null || ownWatch == null || self.owner() != epoch || liveness.epoch() != epoch
-                || !liveness.isValid(epoch)) {
-            step();
-            return;
-        }
-        claim(self, epoch);
-    }
-
-    /**
-     * Arms the watch on our own entry unless it is armed.
-     *
-     * @return false if the entry is gone or no longer ours
-     */
-    private boolean watchOwn() {
-        if (ownWatch != null) {
-            return true;
-        }
-        long id = ++ownId;
-        Consumer<Change> onChange = change -> actor.execute(() -> {
-            if (id == ownId && state == State.RUNNING) {
-                ownWatch = null; // it fired: nothing to withdraw
-                ownEntryChanged();
-            }
-        });
-        ownWatch = onChange;
-        Optional<Entry> mine = backend.watch(self, onChange);
-        if (mine.isEmpty()) {
-            forgetOwnWatch(); // no watch was left
-            return false;
-        }
-        return mine.get().owner() == self.owner();
-    }
-
-    /** Drops the own-entry watch without a request: its entry is gone, or its firing will be ignored. */
-    private void forgetOwnWatch() {
-        ownWatch = null;
-        ownId++;
     }
 
     private void claim(Entry mine, long epoch) {
@@ -407,8 +355,8 @@ final class Candidate implements Election {
         }
         if (ownWatch != null) {
             backend.unwatch(self, ownWatch);
+            ownWatch = null;
         }
-        forgetOwnWatch();
         stale.add(self);
         self = null;
     }

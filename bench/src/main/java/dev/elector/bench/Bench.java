@@ -307,7 +307,7 @@ public final class Bench {
             figures.add(new Figure("herd_bytes_read_per_change_" + b, Math.max(0, changeBytes - idleRate * seconds) / changes, "bytes", null, null));
             notes.put("herd_" + b, n + " candidates in one election on one coordinator, " + changes + " changes by resign; a change counts the"
                     + " resigning leader's own re-join. Calls are SPI calls: on ZooKeeper a position is one getChildren, whose reply grows with"
-                    + " the queue; on etcd it is one range with limit 3. Bytes read: what the coordinator received on the wire (through"
+                    + " the queue; on etcd it is one range with limit 2. Bytes read: what the coordinator received on the wire (through"
                     + " counting proxies) during the changes, less its idle rate over the same time (" + Math.round(idleRate) + " B/s, renewals).");
         } finally {
             proxies.forEach(TcpProxy::close);

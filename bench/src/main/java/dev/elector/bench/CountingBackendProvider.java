@@ -2,7 +2,6 @@ package dev.elector.bench;
 
 import dev.elector.spi.Backend;
 import dev.elector.spi.BackendProvider;
-import dev.elector.spi.Change;
 import dev.elector.spi.ConnectionSpec;
 import dev.elector.spi.Entry;
 import dev.elector.spi.Position;
@@ -15,7 +14,6 @@ import java.util.ServiceLoader;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /**
  * Serves {@code count+zk://} and {@code count+etcd://}: the real backend, with every request and every watch
@@ -105,7 +103,7 @@ public final class CountingBackendProvider implements BackendProvider {
 
     private static final class Counting implements Backend {
         private final Backend inner;
-        private final Map<Consumer<Change>, Consumer<Change>> wrapped = new ConcurrentHashMap<>();
+        private final Map<Runnable, Runnable> wrapped = new ConcurrentHashMap<>();
 
         Counting(Backend inner) {
             this.inner = inner;
@@ -148,12 +146,12 @@ public final class CountingBackendProvider implements BackendProvider {
         }
 
         @Override
-        public Optional<Entry> watch(Entry entry, Consumer<Change> onChange) {
+        public Optional<Entry> watch(Entry entry, Runnable onChange) {
             REQUESTS.incrementAndGet();
-            Consumer<Change> counted = change -> {
+            Runnable counted = () -> {
                 wrapped.remove(onChange);
                 NOTIFICATIONS.incrementAndGet();
-                onChange.accept(change);
+                onChange.run();
             };
             // unwatch() names the caller's callback; the inner backend knows the wrapped one.
             wrapped.put(onChange, counted);
@@ -165,8 +163,8 @@ public final class CountingBackendProvider implements BackendProvider {
         }
 
         @Override
-        public void unwatch(Entry entry, Consumer<Change> onChange) {
-            Consumer<Change> counted = wrapped.remove(onChange);
+        public void unwatch(Entry entry, Runnable onChange) {
+            Runnable counted = wrapped.remove(onChange);
             if (counted != null) {
                 REQUESTS.incrementAndGet();
                 inner.unwatch(entry, counted);

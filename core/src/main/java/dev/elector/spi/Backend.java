@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
 
 /**
  * The primitive a backend gives core: an ordered registry of ephemeral candidate entries bound to one
@@ -53,8 +52,8 @@ public interface Backend extends AutoCloseable {
     Entry register(String election, String participantId, String metadata);
 
     /**
-     * Whether {@code self} is still in the queue, which entry is immediately before it and whether that one
-     * is first, in one read and without listing the whole queue where the backend can avoid it. Together with the owner recorded at
+     * Whether {@code self} is still in the queue and which entry is immediately before it, in one read and
+     * without listing the whole queue where the backend can avoid it. Together with the owner recorded at
      * registration, this is the ownership check a candidate makes before it claims.
      *
      * @param self an entry returned by {@link #register}
@@ -64,15 +63,14 @@ public interface Backend extends AutoCloseable {
 
     /**
      * Reads an entry's current state and, if it exists, leaves a one-shot watch that runs
-     * {@code onChange} when it is deleted or changed, or when the watch cannot go on. The callback runs on
-     * a backend thread and must not block. Watches of one session report in the order the server made the
-     * changes, so a deletion of one's own entry is heard before any later change.
+     * {@code onChange} when it is deleted or changed. The callback runs on a backend thread and must not
+     * block.
      *
      * @param entry the entry to read
-     * @param onChange what to run on the next change, told whether it was the entry's deletion
+     * @param onChange what to run on the next change
      * @return the entry with its owner and token, or empty if it no longer exists (no watch is left)
      */
-    Optional<Entry> watch(Entry entry, Consumer<Change> onChange);
+    Optional<Entry> watch(Entry entry, Runnable onChange);
 
     /**
      * Withdraws a watch that {@link #watch} left with this very {@code onChange} and that has not fired, so
@@ -83,7 +81,7 @@ public interface Backend extends AutoCloseable {
      * @param entry the entry that was watched
      * @param onChange the callback given to {@link #watch}
      */
-    void unwatch(Entry entry, Consumer<Change> onChange);
+    void unwatch(Entry entry, Runnable onChange);
 
     /**
      * All entries of an election in queue order, with ids, metadata and tokens. If {@code onChange} is not

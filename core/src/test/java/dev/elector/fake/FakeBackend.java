@@ -1,7 +1,6 @@
 package dev.elector.fake;
 
 import dev.elector.spi.Backend;
-import dev.elector.spi.Change;
 import dev.elector.spi.Entry;
 import dev.elector.spi.Position;
 import dev.elector.spi.SessionListener;
@@ -12,7 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 /** One session on a {@link FakeCluster}. Tests reach it by its session id to block renewals or expire it. */
 public final class FakeBackend implements Backend {
@@ -88,12 +86,12 @@ public final class FakeBackend implements Backend {
     }
 
     @Override
-    public Optional<Entry> watch(Entry entry, Consumer<Change> onChange) {
+    public Optional<Entry> watch(Entry entry, Runnable onChange) {
         return cluster.watch(entry, onChange);
     }
 
     @Override
-    public void unwatch(Entry entry, Consumer<Change> onChange) {
+    public void unwatch(Entry entry, Runnable onChange) {
         cluster.unwatch(entry, onChange);
     }
 

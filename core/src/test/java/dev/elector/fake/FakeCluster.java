@@ -1,6 +1,5 @@
 package dev.elector.fake;
 
-import dev.elector.spi.Change;
 import dev.elector.spi.Entry;
 import dev.elector.spi.Position;
 import java.util.ArrayList;
@@ -12,7 +11,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Consumer;
 
 /**
  * An in-memory ordered registry for unit tests of the state machine: entries ordered by a global
@@ -23,8 +21,7 @@ public final class FakeCluster {
     private static final Map<String, FakeCluster> CLUSTERS = new ConcurrentHashMap<>();
 
     private final Map<String, TreeMap<Long, Entry>> elections = new HashMap<>();
-    private final Map<String, List<Consumer<Change>>> entryWatches = new HashMap<>();
-    private final Map<String, List<Runnable>> childWatches = new HashMap<>();
+    private final Map<String, List<Runnable>> watches = new HashMap<>();
     private final ExecutorService notifier = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "fake-cluster-notifier");
         t.setDaemon(true);
@@ -33,7 +30,6 @@ public final class FakeCluster {
     private long revision;
     private long sessions;
     private long delivered;
-    private long positionReads;
 
     /** The cluster a {@code fake://name} URI connects to, created on first use. */
     public static FakeCluster named(String name) {
@@ -48,37 +44,30 @@ public final class FakeCluster {
         long rev = ++revision;
         Entry entry = new Entry(election, "e-" + rev, rev, rev, owner, id, metadata);
         elections.computeIfAbsent(election, e -> new TreeMap<>()).put(rev, entry);
-        fireChildren(election);
+        fire("children:" + election);
         return entry;
     }
 
     synchronized Position position(Entry self) {
-        positionReads++;
         TreeMap<Long, Entry> queue = elections.getOrDefault(self.election(), new TreeMap<>());
         Entry current = queue.get(self.order());
-        Optional<Entry> predecessor = Optional.ofNullable(queue.lowerEntry(self.order())).map(Map.Entry::getValue);
-        return new Position(current != null && current.key().equals(self.key()), predecessor,
-                predecessor.isPresent() && queue.lowerKey(predecessor.get().order()) == null);
+        return new Position(current != null && current.key().equals(self.key()),
+                Optional.ofNullable(queue.lowerEntry(self.order())).map(Map.Entry::getValue));
     }
 
-    synchronized Optional<Entry> watch(Entry entry, Consumer<Change> onChange) {
+    synchronized Optional<Entry> watch(Entry entry, Runnable onChange) {
         Entry current = elections.getOrDefault(entry.election(), new TreeMap<>()).get(entry.order());
         if (current != null && onChange != null) {
-            entryWatches.computeIfAbsent(entry.key(), k -> new ArrayList<>()).add(onChange);
+            watches.computeIfAbsent("entry:" + entry.key(), k -> new ArrayList<>()).add(onChange);
         }
         return Optional.ofNullable(current);
     }
 
-    synchronized void unwatch(Entry entry, Consumer<Change> onChange) {
-        List<Consumer<Change>> left = entryWatches.get(entry.key());
+    synchronized void unwatch(Entry entry, Runnable onChange) {
+        List<Runnable> left = watches.get("entry:" + entry.key());
         if (left != null) {
             left.remove(onChange);
         }
-    }
-
-    /** Position reads served so far. */
-    public synchronized long positionReads() {
-        return positionReads;
     }
 
     /** Watch notifications sent so far, as a server would count them. */
@@ -88,12 +77,12 @@ public final class FakeCluster {
 
     /** How many watches wait on an entry; the state-machine tests check what a resign leaves behind. */
     public synchronized int watchesOn(Entry entry) {
-        return entryWatches.getOrDefault(entry.key(), List.of()).size();
+        return watches.getOrDefault("entry:" + entry.key(), List.of()).size();
     }
 
     synchronized List<Entry> entries(String election, Runnable onChange) {
         if (onChange != null) {
-            childWatches.computeIfAbsent(election, k -> new ArrayList<>()).add(onChange);
+            watches.computeIfAbsent("children:" + election, k -> new ArrayList<>()).add(onChange);
         }
         return new ArrayList<>(elections.getOrDefault(election, new TreeMap<>()).values());
     }
@@ -102,11 +91,8 @@ public final class FakeCluster {
     public synchronized void delete(Entry entry) {
         TreeMap<Long, Entry> queue = elections.get(entry.election());
         if (queue != null && queue.remove(entry.order()) != null) {
-            List<Consumer<Change>> fired = entryWatches.remove(entry.key());
-            if (fired != null) {
-                fired.forEach(w -> deliver(() -> w.accept(Change.DELETED)));
-            }
-            fireChildren(entry.election());
+            fire("entry:" + entry.key());
+            fire("children:" + entry.election());
         }
     }
 
@@ -126,15 +112,13 @@ public final class FakeCluster {
         return entries(election, null);
     }
 
-    private void fireChildren(String election) {
-        List<Runnable> fired = childWatches.remove(election);
+    private void fire(String key) {
+        List<Runnable> fired = watches.remove(key);
         if (fired != null) {
-            fired.forEach(this::deliver);
+            for (Runnable r : fired) {
+                delivered++;
+                notifier.execute(r);
+            }
         }
-    }
-
-    private void deliver(Runnable notification) {
-        delivered++;
-        notifier.execute(notification);
     }
 }

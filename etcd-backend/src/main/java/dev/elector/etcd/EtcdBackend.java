@@ -3,7 +3,6 @@ package dev.elector.etcd;
 import dev.elector.CoordinatorUnavailableException;
 import dev.elector.ElectionException;
 import dev.elector.spi.Backend;
-import dev.elector.spi.Change;
 import dev.elector.spi.ConnectionSpec;
 import dev.elector.spi.Entry;
 import dev.elector.spi.Position;
@@ -38,7 +37,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +62,7 @@ final class EtcdBackend implements Backend {
     private final AtomicLong suffixes = new AtomicLong();
     private final Map<String, Set<String>> ourKeys = new ConcurrentHashMap<>();
     /** Entry watches not fired yet, by the callback core gave, so that {@link #unwatch} can find them. */
-    private final Map<Consumer<Change>, Runnable> pending = new ConcurrentHashMap<>();
+    private final Map<Runnable, Runnable> pending = new ConcurrentHashMap<>();
     private volatile SessionListener listener;
     private volatile boolean closed;
 
@@ -232,8 +230,8 @@ final class EtcdBackend implements Backend {
     }
 
     /**
-     * One range, newest first from our own create revision down, limit 3: our key (if it is still there,
-     * with our lease and revision), the one before it, and whether any is before that. Never a full listing.
+     * One range, newest first from our own create revision down, limit 2: our key (if it is still there,
+     * with our lease and revision) and the one before it. Never a full listing.
      */
     @Override
     public Position position(Entry self) {
@@ -242,17 +240,16 @@ final class EtcdBackend implements Backend {
                 .withMaxCreateRevision(self.order())
                 .withSortField(GetOption.SortTarget.CREATE)
                 .withSortOrder(GetOption.SortOrder.DESCEND)
-                .withLimit(3)
+                .withLimit(2)
                 .build()));
         List<KeyValue> kvs = response.getKvs();
         boolean present = !kvs.isEmpty() && kvs.get(0).getCreateRevision() == self.order() && kvs.get(0).getLease() == self.owner();
-        int at = present ? 1 : 0; // where the predecessor is in the answer
-        Optional<Entry> before = kvs.stream().skip(at).findFirst().map(kv -> entry(self.election(), kv));
-        return new Position(present, before, before.isPresent() && kvs.size() == at + 1);
+        Optional<KeyValue> before = present ? kvs.stream().skip(1).findFirst() : kvs.stream().findFirst();
+        return new Position(present, before.map(kv -> entry(self.election(), kv)));
     }
 
     @Override
-    public Optional<Entry> watch(Entry entry, Consumer<Change> onChange) {
+    public Optional<Entry> watch(Entry entry, Runnable onChange) {
         ByteSequence key = bytes(prefix(entry.election()) + entry.key());
         GetResponse response = await("read " + key, kv.get(key));
         Optional<Entry> current = response.getKvs().stream().findFirst()
@@ -260,10 +257,10 @@ final class EtcdBackend implements Backend {
                 .map(kv -> entry(entry.election(), kv));
         if (current.isPresent()) {
             AtomicBoolean ran = new AtomicBoolean();
-            Runnable cancel = watchOnce(key, false, response.getHeader().getRevision(), change -> {
+            Runnable cancel = watchOnce(key, false, response.getHeader().getRevision(), () -> {
                 ran.set(true);
                 pending.remove(onChange);
-                onChange.accept(change);
+                onChange.run();
             });
             pending.put(onChange, cancel);
             if (ran.get()) {
@@ -275,7 +272,7 @@ final class EtcdBackend implements Backend {
 
     /** Closes the watcher: its stream is cancelled, so the server sends nothing more on it. */
     @Override
-    public void unwatch(Entry entry, Consumer<Change> onChange) {
+    public void unwatch(Entry entry, Runnable onChange) {
         Runnable cancel = pending.remove(onChange);
         if (cancel != null) {
             cancel.run();
@@ -291,7 +288,7 @@ final class EtcdBackend implements Backend {
                 .withSortOrder(GetOption.SortOrder.ASCEND)
                 .build()));
         if (onChange != null) {
-            watchOnce(prefix, true, response.getHeader().getRevision(), change -> onChange.run());
+            watchOnce(prefix, true, response.getHeader().getRevision(), onChange);
         }
         return response.getKvs().stream().map(kv -> entry(election, kv)).toList();
     }
@@ -302,7 +299,7 @@ final class EtcdBackend implements Backend {
      *
      * @return what cancels the watch without running {@code onChange}
      */
-    private Runnable watchOnce(ByteSequence key, boolean prefix, long readRevision, Consumer<Change> onChange) {
+    private Runnable watchOnce(ByteSequence key, boolean prefix, long readRevision, Runnable onChange) {
         return watches.watch(ByteString.copyFrom(key.getBytes()), prefix, readRevision + 1, onChange);
     }
 

@@ -2,8 +2,6 @@ package dev.elector.etcd;
 
 import com.google.protobuf.ByteString;
 import dev.elector.ElectionException;
-import dev.elector.spi.Change;
-import io.etcd.jetcd.api.Event;
 import io.etcd.jetcd.api.WatchCancelRequest;
 import io.etcd.jetcd.api.WatchCreateRequest;
 import io.etcd.jetcd.api.WatchGrpc;
@@ -22,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +70,7 @@ final class WatchStream implements AutoCloseable {
      *
      * @return what cancels the watch without running {@code onChange}
      */
-    synchronized Runnable watch(ByteString key, boolean prefix, long fromRevision, Consumer<Change> onChange) {
+    synchronized Runnable watch(ByteString key, boolean prefix, long fromRevision, Runnable onChange) {
         if (closed) {
             throw new ElectionException("the etcd backend is closed");
         }
@@ -126,11 +123,11 @@ final class WatchStream implements AutoCloseable {
 
     /** One watch; {@code id} is known once etcd answered its create. */
     private static final class Watch {
-        final Consumer<Change> onChange;
+        final Runnable onChange;
         long id = -1;
         boolean done;
 
-        Watch(Consumer<Change> onChange) {
+        Watch(Runnable onChange) {
             this.onChange = onChange;
         }
     }
@@ -142,7 +139,7 @@ final class WatchStream implements AutoCloseable {
         final Map<Long, Watch> active = new HashMap<>();
         boolean ended;
 
-        Runnable create(ByteString key, boolean prefix, long fromRevision, Consumer<Change> onChange) {
+        Runnable create(ByteString key, boolean prefix, long fromRevision, Runnable onChange) {
             Watch w = new Watch(onChange);
             creating.add(w);
             WatchCreateRequest.Builder create = WatchCreateRequest.newBuilder().setKey(key).setStartRevision(fromRevision);
@@ -173,7 +170,7 @@ final class WatchStream implements AutoCloseable {
 
         @Override
         public void onNext(WatchResponse response) {
-            Runnable run;
+            Runnable run = null;
             synchronized (WatchStream.this) {
                 Watch w;
                 if (response.getCreated()) {
@@ -203,9 +200,7 @@ final class WatchStream implements AutoCloseable {
                     return; // a progress notice
                 }
                 w.done = true;
-                Consumer<Change> onChange = w.onChange;
-                Change change = response.getEventsCount() > 0 && response.getEvents(0).getType() == Event.EventType.DELETE ? Change.DELETED : Change.OTHER;
-                run = () -> onChange.accept(change);
+                run = w.onChange;
             }
             run.run();
         }
@@ -232,13 +227,13 @@ final class WatchStream implements AutoCloseable {
                 for (Watch w : creating) {
                     if (!w.done) {
                         w.done = true;
-                        run.add(() -> w.onChange.accept(Change.OTHER));
+                        run.add(w.onChange);
                     }
                 }
                 for (Watch w : active.values()) {
                     if (!w.done) {
                         w.done = true;
-                        run.add(() -> w.onChange.accept(Change.OTHER));
+                        run.add(w.onChange);
                     }
                 }
                 creating.clear();

@@ -325,8 +325,8 @@ public abstract class ElectionContract {
         TimedListener bEvents = two.bEvents();
         long deletedToken = b.participants().get(1).token();
 
-        // An operator deletes b's entry and the leader leaves right after: b, which takes over on the
-        // leader's deletion without a read, must hear of its own deletion first and join again.
+        // An operator deletes b's entry and the leader leaves right after: b's read before it claims must
+        // find its entry gone, and b must join again.
         cluster().deleteEntry(namespace, ELECTION, "b");
         a.close();
         Leadership bTerm = b.awaitLeadership(WAIT);

@@ -3,7 +3,6 @@ package dev.elector.zookeeper;
 import dev.elector.CoordinatorUnavailableException;
 import dev.elector.ElectionException;
 import dev.elector.spi.Backend;
-import dev.elector.spi.Change;
 import dev.elector.spi.ConnectionSpec;
 import dev.elector.spi.Endpoint;
 import dev.elector.spi.Entry;
@@ -18,7 +17,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -215,23 +213,19 @@ final class ZooKeeperBackend implements Backend {
         });
         String best = null;
         long bestOrder = Long.MIN_VALUE;
-        int before = 0;
         for (String child : children) {
             long order = sequence(child);
-            if (order >= 0 && order < self.order()) {
-                before++;
-                if (order > bestOrder) {
-                    best = child;
-                    bestOrder = order;
-                }
+            if (order >= 0 && order < self.order() && order > bestOrder) {
+                best = child;
+                bestOrder = order;
             }
         }
         Optional<Entry> predecessor = best == null ? Optional.empty() : Optional.of(new Entry(self.election(), best, bestOrder, 0, 0, "", ""));
-        return new Position(children.contains(self.key()), predecessor, before == 1);
+        return new Position(children.contains(self.key()), predecessor);
     }
 
     @Override
-    public Optional<Entry> watch(Entry entry, Consumer<Change> onChange) {
+    public Optional<Entry> watch(Entry entry, Runnable onChange) {
         return read(entry.election(), entry.key(), new PathWatcher(onChange));
     }
 
@@ -241,7 +235,7 @@ final class ZooKeeperBackend implements Backend {
      * the background: the session's next request, typically the delete, is handled after it.
      */
     @Override
-    public void unwatch(Entry entry, Consumer<Change> onChange) {
+    public void unwatch(Entry entry, Runnable onChange) {
         String path = fullPath(entry.election(), entry.key());
         try {
             unprefixed.watchers().remove(new PathWatcher(onChange)).ofType(Watcher.WatcherType.Data).locally()
@@ -256,7 +250,7 @@ final class ZooKeeperBackend implements Backend {
     @Override
     public List<Entry> entries(String election, Runnable onChange) {
         String parent = ZKPaths.makePath(election, null);
-        Watcher watcher = onChange == null ? null : new PathWatcher(change -> onChange.run());
+        Watcher watcher = onChange == null ? null : new PathWatcher(onChange);
         List<String> children = call("list " + election, () -> {
             try {
                 return watcher == null ? client.getChildren().forPath(parent) : client.getChildren().usingWatcher(watcher).forPath(parent);
@@ -319,12 +313,11 @@ final class ZooKeeperBackend implements Backend {
      * the removed watcher, which is no change either. Two of them are equal when they run the same
      * callback, which is how {@link #unwatch} names the one to remove.
      */
-    private record PathWatcher(Consumer<Change> onChange) implements Watcher {
+    private record PathWatcher(Runnable onChange) implements Watcher {
         @Override
         public void process(WatchedEvent event) {
             switch (event.getType()) {
-                case NodeDeleted -> onChange.accept(Change.DELETED);
-                case NodeCreated, NodeDataChanged, NodeChildrenChanged -> onChange.accept(Change.OTHER);
+                case NodeCreated, NodeDeleted, NodeDataChanged, NodeChildrenChanged -> onChange.run();
                 default -> {
                     // None: connection state; *WatchRemoved: our own unwatch() confirming the removal
                 }
