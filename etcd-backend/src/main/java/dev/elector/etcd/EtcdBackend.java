@@ -251,21 +251,33 @@ final class EtcdBackend implements Backend {
     @Override
     public Optional<Entry> watch(Entry entry, Runnable onChange) {
         ByteSequence key = bytes(prefix(entry.election()) + entry.key());
-        GetResponse response = await("read " + key, kv.get(key));
+        AtomicBoolean ran = new AtomicBoolean();
+        WatchStream.Handle watch = watches.watch(ByteString.copyFrom(key.getBytes()), false, 0, () -> {
+            ran.set(true);
+            pending.remove(onChange);
+            onChange.run();
+        });
+        // Watch first, from the server's next revision, then read: a watch that starts at a past revision
+        // is served by etcd's catch-up loop, up to 100 ms late, and a leader whose entry is deleted from
+        // outside must hear of it no later than its successor does.
+        GetResponse response;
+        try {
+            await("watch " + key, watch.created());
+            response = await("read " + key, kv.get(key));
+        } catch (ElectionException e) {
+            watch.cancel().run();
+            throw e;
+        }
         Optional<Entry> current = response.getKvs().stream().findFirst()
                 .filter(kv -> kv.getCreateRevision() == entry.order()) // a key of that name created again is another entry
                 .map(kv -> entry(entry.election(), kv));
-        if (current.isPresent()) {
-            AtomicBoolean ran = new AtomicBoolean();
-            Runnable cancel = watchOnce(key, false, response.getHeader().getRevision(), () -> {
-                ran.set(true);
-                pending.remove(onChange);
-                onChange.run();
-            });
-            pending.put(onChange, cancel);
-            if (ran.get()) {
-                pending.remove(onChange); // it fired before it was recorded
-            }
+        if (current.isEmpty()) {
+            watch.cancel().run();
+            return current;
+        }
+        pending.put(onChange, watch.cancel());
+        if (ran.get()) {
+            pending.remove(onChange); // it fired before it was recorded
         }
         return current;
     }
@@ -295,12 +307,11 @@ final class EtcdBackend implements Backend {
 
     /**
      * Watches from just after the revision that was read, so no change between the read and the watch is
-     * missed, and fires once: on the first event, or on an error such as a member losing its leader.
-     *
-     * @return what cancels the watch without running {@code onChange}
+     * missed, and fires once: on the first event, or on an error such as a member losing its leader. For
+     * observers, which may hear of a change up to etcd's catch-up interval late.
      */
-    private Runnable watchOnce(ByteSequence key, boolean prefix, long readRevision, Runnable onChange) {
-        return watches.watch(ByteString.copyFrom(key.getBytes()), prefix, readRevision + 1, onChange);
+    private void watchOnce(ByteSequence key, boolean prefix, long readRevision, Runnable onChange) {
+        watches.watch(ByteString.copyFrom(key.getBytes()), prefix, readRevision + 1, onChange);
     }
 
     @Override

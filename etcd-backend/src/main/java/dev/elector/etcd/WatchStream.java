@@ -19,6 +19,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,11 +67,12 @@ final class WatchStream implements AutoCloseable {
     }
 
     /**
-     * Watches a key, or every key under {@code key} if {@code prefix}, from {@code fromRevision} on.
+     * Watches a key, or every key under {@code key} if {@code prefix}, from {@code fromRevision} on, or from
+     * the server's next revision if it is 0.
      *
-     * @return what cancels the watch without running {@code onChange}
+     * @return the watch's handle
      */
-    synchronized Runnable watch(ByteString key, boolean prefix, long fromRevision, Runnable onChange) {
+    synchronized Handle watch(ByteString key, boolean prefix, long fromRevision, Runnable onChange) {
         if (closed) {
             throw new ElectionException("the etcd backend is closed");
         }
@@ -121,9 +123,19 @@ final class WatchStream implements AutoCloseable {
         return ByteString.copyFrom(new byte[] {0}); // every key from the prefix on, as etcd defines it
     }
 
+    /**
+     * A watch that was asked for.
+     *
+     * @param cancel cancels the watch without running its callback
+     * @param created completes once etcd has created the watch, or fails if the stream ended first
+     */
+    record Handle(Runnable cancel, CompletableFuture<Void> created) {
+    }
+
     /** One watch; {@code id} is known once etcd answered its create. */
     private static final class Watch {
         final Runnable onChange;
+        final CompletableFuture<Void> created = new CompletableFuture<>();
         long id = -1;
         boolean done;
 
@@ -139,15 +151,18 @@ final class WatchStream implements AutoCloseable {
         final Map<Long, Watch> active = new HashMap<>();
         boolean ended;
 
-        Runnable create(ByteString key, boolean prefix, long fromRevision, Runnable onChange) {
+        Handle create(ByteString key, boolean prefix, long fromRevision, Runnable onChange) {
             Watch w = new Watch(onChange);
             creating.add(w);
-            WatchCreateRequest.Builder create = WatchCreateRequest.newBuilder().setKey(key).setStartRevision(fromRevision);
+            WatchCreateRequest.Builder create = WatchCreateRequest.newBuilder().setKey(key);
+            if (fromRevision > 0) {
+                create.setStartRevision(fromRevision);
+            }
             if (prefix) {
                 create.setRangeEnd(prefixEnd(key));
             }
             requests.onNext(WatchRequest.newBuilder().setCreateRequest(create).build());
-            return () -> cancel(w);
+            return new Handle(() -> cancel(w), w.created);
         }
 
         private void cancel(Watch w) {
@@ -180,6 +195,7 @@ final class WatchStream implements AutoCloseable {
                         return;
                     }
                     w.id = response.getWatchId();
+                    w.created.complete(null);
                     if (w.done) {
                         sendCancel(w.id); // cancelled while being created
                         return;
@@ -225,6 +241,7 @@ final class WatchStream implements AutoCloseable {
                 }
                 ended = true;
                 for (Watch w : creating) {
+                    w.created.completeExceptionally(new ElectionException("the etcd watch stream ended before the watch was created"));
                     if (!w.done) {
                         w.done = true;
                         run.add(w.onChange);
