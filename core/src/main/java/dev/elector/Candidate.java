@@ -1,18 +1,22 @@
 package dev.elector;
 
 import dev.elector.spi.Backend;
+import dev.elector.spi.Change;
 import dev.elector.spi.Entry;
 import dev.elector.spi.Position;
+import dev.elector.spi.Watch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -26,6 +30,23 @@ import org.slf4j.LoggerFactory;
  */
 final class Candidate implements Election {
     private static final Logger log = LoggerFactory.getLogger(Candidate.class);
+    /**
+     * How long a leader giving way waits for its revocation listeners before it deletes its entry marked as
+     * a handover: enough for listeners that only tell work to stop. Slower ones get the deletion unmarked, and
+     * the successor reads first, as after any other deletion.
+     */
+    private static final Duration REVOCATION_WAIT = Duration.ofSeconds(1);
+    /** Whether a listener class overrides {@code revoked}; one that does not has nothing to run on a loss. */
+    private static final ClassValue<Boolean> HEARS_REVOCATION = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            try {
+                return type.getMethod("revoked", Leadership.class, RevocationReason.class).getDeclaringClass() != ElectionListener.class;
+            } catch (NoSuchMethodException e) {
+                return true;
+            }
+        }
+    };
 
     private enum State { NEW, RUNNING, CLOSED }
 
@@ -43,11 +64,13 @@ final class Candidate implements Election {
 
     // Confined to the actor.
     private Entry self;
+    /** The term {@link #self} led, if any, so that giving it up may be marked as a handover. */
+    private Term selfTerm;
     private final List<Entry> stale = new ArrayList<>();
-    /** Id of the newest watch; a watch firing with an older id is outdated and ignored. */
+    /** Id of the newest predecessor watch; one firing with an older id is outdated and ignored. */
     private long watchId;
-    /** The callback of the watch on our own entry while we lead, withdrawn before we delete that entry. */
-    private Runnable ownWatch;
+    /** The watch on our own entry, left as soon as we join and withdrawn before we delete that entry. */
+    private OwnWatch own;
     private boolean retryPending;
     private Optional<String> observedHead;
 
@@ -141,14 +164,14 @@ final class Candidate implements Election {
         if (state != State.RUNNING || term.get() == null) {
             return false;
         }
-        return await(actor.submit(() -> {
+        boolean mayHandOver = !callbacks.runsOnCurrentThread(); // see closeOnActor
+        return await(actor.submitHereIfIdle(() -> {
             Term t = term.get();
             if (t == null || !endTerm(t, RevocationReason.RESIGNED)) {
-                return false;
+                return CompletableFuture.completedFuture(false);
             }
-            rejoin();
-            return true;
-        }), "resign");
+            return rejoin(mayHandOver).thenApply(joined -> true);
+        }).thenCompose(resigned -> resigned), "resign");
     }
 
     @Override
@@ -184,19 +207,22 @@ final class Candidate implements Election {
 
     /** Ends the term here and now, then deletes the entry on the actor, which may be busy with the backend. */
     private void closeOnActor() {
+        // Called from one of this election's listeners, the revocation queued behind that listener cannot run
+        // before the entry goes, so the deletion must not be marked as a handover.
+        boolean mayHandOver = !callbacks.runsOnCurrentThread();
         endTerm(term.get(), RevocationReason.CLOSED);
-        await(actor.submit(() -> {
+        await(actor.submitHereIfIdle(() -> {
             watchId++;
             endTerm(term.get(), RevocationReason.CLOSED); // a claim that was in flight
-            leave();
-            // Deleting now lets the successor take over in one round trip instead of a session timeout.
+            CompletableFuture<Void> left = leave(mayHandOver);
+            // Deleting now lets the successor take over at once instead of after a session timeout.
             try {
                 purgeStale(liveness.epoch());
             } catch (RuntimeException e) {
                 log.warn("Could not delete the entry of {} in '{}'; it goes when the session ends", participantId(), name, e);
             }
-            return null;
-        }), "close");
+            return left;
+        }).thenCompose(deleted -> deleted), "close");
     }
 
     /**
@@ -218,7 +244,7 @@ final class Candidate implements Election {
                 watchId++;
                 step();
             } else {
-                rejoin(); // a fresh entry, so the next term cannot reuse this term's token
+                rejoin(true); // a fresh entry, so the next term cannot reuse this term's token
             }
         });
     }
@@ -240,12 +266,14 @@ final class Candidate implements Election {
             purgeStale(epoch);
             if (self != null && self.owner() != epoch) {
                 log.debug("{}'s entry {} went with session {}", participantId(), self.key(), Long.toHexString(self.owner()));
-                self = null;
-                ownWatch = null; // its watch went with the session, or fires on the deletion and is ignored
+                forgetSelf(); // its watches went with the session
             }
             if (self == null) {
                 self = backend.register(name, participantId(), options.metadata());
                 log.debug("{} joined '{}' as {}", participantId(), name, self.key());
+            }
+            if (own == null && !watchOwnEntry(epoch)) {
+                return;
             }
             if (term.get() != null) {
                 return; // leading: the watch on our own entry reports its deletion
@@ -256,12 +284,12 @@ final class Candidate implements Election {
                 // Our entry is gone: never claim with it (Curator's CURATOR-696 double leader, etcd's phantom
                 // campaign #19597).
                 log.info("{}'s entry in '{}' is gone; joining again", participantId(), name);
-                self = null;
+                forgetSelf();
                 actor.execute(this::step);
                 return;
             }
             if (position.predecessor().isPresent()) {
-                if (backend.watch(position.predecessor().get(), () -> wake(id, this::step)).isEmpty()) {
+                if (backend.watch(position.predecessor().get(), predecessorWatch(id)).isEmpty()) {
                     actor.execute(this::step); // it went between the two reads
                 }
                 return;
@@ -273,19 +301,6 @@ final class Candidate implements Election {
                 return;
             }
             claim(self, epoch);
-            // Watch our own entry only now, so the claim costs a successor no extra round trip; a deletion
-            // in between is found by this very read and ends the term at once.
-            ownWatch = () -> wake(id, () -> {
-                ownWatch = null; // it fired: nothing to withdraw
-                ownEntryChanged();
-            });
-            Optional<Entry> mine = backend.watch(self, ownWatch);
-            if (mine.isEmpty()) {
-                ownWatch = null; // no watch was left
-            }
-            if (mine.isEmpty() || mine.get().owner() != epoch) {
-                ownEntryChanged();
-            }
         } catch (RuntimeException e) {
             log.warn("{} in '{}': {}; retrying", participantId(), name, e.toString());
             retryLater();
@@ -294,6 +309,7 @@ final class Candidate implements Election {
 
     private void claim(Entry mine, long epoch) {
         Term t = new Term(name, participantId(), mine.token(), epoch, liveness);
+        selfTerm = t;
         synchronized (termSignal) {
             // Publishing the term and queueing its election under one lock with endTerm keeps listeners from
             // hearing of a revocation before the election it ends.
@@ -304,11 +320,56 @@ final class Candidate implements Election {
         if (!liveness.isValid(epoch)) {
             // The watchdog may have fired between the check in step() and the set, seeing no term to end.
             if (endTerm(t, RevocationReason.DEADLINE_PASSED)) {
-                rejoin();
+                rejoin(true);
             }
             return;
         }
         log.info("{} elected in '{}' with token {}", participantId(), name, t.fencingToken());
+    }
+
+    /**
+     * Leaves the watch on our own entry, kept from joining until the entry is given up, so that its deletion
+     * by anyone reaches us before any later change: a candidate told that its predecessor handed over knows
+     * from it that its own entry is still there.
+     *
+     * @return false if the entry is gone or is not ours; the candidate then joins again
+     */
+    private boolean watchOwnEntry(long epoch) {
+        OwnWatch w = new OwnWatch();
+        Optional<Watch> watch = backend.watch(self, w);
+        if (watch.isPresent() && watch.get().entry().owner() == epoch) {
+            w.handle = watch.get();
+            own = w;
+            return true;
+        }
+        watch.ifPresent(Watch::cancel);
+        log.info("{}'s entry in '{}' is gone; joining again", participantId(), name);
+        Term t = term.get();
+        if (t != null) {
+            endTerm(t, RevocationReason.ENTRY_DELETED);
+        }
+        forgetSelf();
+        actor.execute(this::step);
+        return false;
+    }
+
+    /**
+     * Takes over from a predecessor that handed over, if this candidate may. Its owner marked the deletion,
+     * so it led (only the head of the queue leads, and entries join only at the back, so we are now first)
+     * and its term is over, revocation listeners included; our own entry is still there, or its watch would
+     * have fired first. So we claim at once, with no read: the read after an unmarked deletion exists only to
+     * give a leader whose entry was deleted from outside a head start to step down.
+     *
+     * @return whether it claimed
+     */
+    private boolean tookOver() {
+        long epoch = liveness.epoch();
+        if (term.get() == null && self != null && own != null && stale.isEmpty() && epoch != 0 && self.owner() == epoch
+                && liveness.isValid(epoch)) {
+            claim(self, epoch);
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -324,7 +385,7 @@ final class Candidate implements Election {
         }
         log.warn("{}'s entry in '{}' was deleted or changed from outside; stepping down", participantId(), name);
         endTerm(t, RevocationReason.ENTRY_DELETED);
-        rejoin();
+        rejoin(true);
     }
 
     private void observe() {
@@ -338,27 +399,103 @@ final class Candidate implements Election {
         }
     }
 
-    /** Leaves the queue with the current entry and joins again at the back. */
-    private void rejoin() {
+    /**
+     * Leaves the queue with the current entry and joins again at the back. A marked deletion goes first:
+     * joining meanwhile would keep the actor, and the cluster, busy while the successor waits.
+     *
+     * @return a future that completes once this side joined again, or tried to
+     */
+    private CompletableFuture<Void> rejoin(boolean mayHandOver) {
         watchId++;
-        leave();
-        step();
+        CompletableFuture<Void> left = leave(mayHandOver);
+        if (left.isDone()) {
+            step();
+            return left;
+        }
+        return left.thenCompose(deleted -> actor.submit(() -> {
+            step();
+            return null;
+        }));
     }
 
     /**
      * Gives up the current entry, to be deleted by {@link #purgeStale}. Its own watch is withdrawn first, so
      * the deletion notifies the successor only (the herd figure counts one notification per change).
+     *
+     * @param mayHandOver whether the deletion may be marked as a handover if the entry led; the caller has
+     *     ended its term
+     * @return a future that completes once a marked deletion was tried; complete at once otherwise
      */
-    private void leave() {
+    private CompletableFuture<Void> leave(boolean mayHandOver) {
+        CompletableFuture<Void> left = CompletableFuture.completedFuture(null);
         if (self == null) {
-            return;
+            return left;
         }
-        if (ownWatch != null) {
-            backend.unwatch(self, ownWatch);
-            ownWatch = null;
+        if (selfTerm != null && mayHandOver) {
+            left = handOver(self, selfTerm);
+        } else {
+            stale.add(self);
         }
-        stale.add(self);
+        forgetSelf();
+        return left;
+    }
+
+    /**
+     * Deletes the entry of a term that ended, marked as a handover, once this election's listener tasks
+     * queued so far have run, its revocation among them: a successor told of a handover claims at once and
+     * must not lead while revoked() or lost() handlers still run here. The actor does not wait meanwhile, so
+     * a listener may call back into the election. Listeners slower than {@link #REVOCATION_WAIT} get the
+     * deletion unmarked, and the successor reads first, as after any other deletion.
+     *
+     * @return a future that completes once the deletion was tried
+     */
+    private CompletableFuture<Void> handOver(Entry led, Term ended) {
+        CompletableFuture<Void> deleted = new CompletableFuture<>();
+        if (ended.nothingAwaitedLoss() && listeners.stream().noneMatch(l -> HEARS_REVOCATION.get(l.getClass()))) {
+            deleteLed(led, true, deleted); // the revocation has nothing to run: no need to wait for it
+            return deleted;
+        }
+        AtomicBoolean started = new AtomicBoolean();
+        // Right behind the revocation, on the listeners' own thread: one thread hand-off fewer before the
+        // successor hears. The deletion touches no state of the actor's.
+        callbacks.execute(() -> {
+            if (started.compareAndSet(false, true)) {
+                deleteLed(led, true, deleted);
+            }
+        });
+        coordinator.schedule(() -> {
+            if (started.compareAndSet(false, true)) {
+                log.info("The revocation listeners of '{}' took over {}; {} gives way unmarked", name, REVOCATION_WAIT, participantId());
+                actor.execute(() -> deleteLed(led, false, deleted));
+            }
+        }, REVOCATION_WAIT);
+        return deleted;
+    }
+
+    private void deleteLed(Entry led, boolean marked, CompletableFuture<Void> deleted) {
+        try {
+            if (led.owner() == liveness.epoch()) {
+                backend.delete(led, marked);
+            }
+            deleted.complete(null);
+        } catch (RuntimeException e) {
+            log.warn("Could not delete the entry of {} in '{}'; retrying: {}", participantId(), name, e.toString());
+            actor.execute(() -> {
+                stale.add(led);
+                retryLater();
+                deleted.complete(null);
+            });
+        }
+    }
+
+    /** Drops the current entry without deleting it, withdrawing the watch on it. */
+    private void forgetSelf() {
+        if (own != null) {
+            own.handle.cancel();
+            own = null;
+        }
         self = null;
+        selfTerm = null;
     }
 
     /** Deletes entries we gave up; those of an earlier session are already gone with it. */
@@ -366,7 +503,7 @@ final class Candidate implements Election {
         for (Iterator<Entry> it = stale.iterator(); it.hasNext(); ) {
             Entry entry = it.next();
             if (entry.owner() == epoch) {
-                backend.delete(entry);
+                backend.delete(entry, false);
             }
             it.remove();
         }
@@ -382,6 +519,28 @@ final class Candidate implements Election {
         }
         log.info("{} no longer leads '{}' (token {}): {}", participantId(), name, t.fencingToken(), reason);
         return true;
+    }
+
+    /**
+     * What the watch on the predecessor runs. A handover is taken on the notifying thread itself when the
+     * actor is idle, as taking it makes no backend call; anything else, a read, queues on the actor.
+     */
+    private Consumer<Change> predecessorWatch(long id) {
+        return change -> {
+            boolean handedOver = change == Change.HANDED_OVER;
+            if (handedOver && actor.runIfIdle(() -> {
+                if (id == watchId && state == State.RUNNING && !tookOver()) {
+                    wake(id, this::step);
+                }
+            })) {
+                return;
+            }
+            wake(id, () -> {
+                if (!handedOver || !tookOver()) {
+                    step();
+                }
+            });
+        };
     }
 
     private void wake(long id, Runnable action) {
@@ -421,7 +580,7 @@ final class Candidate implements Election {
         }
     }
 
-    private <T> T await(java.util.concurrent.CompletableFuture<T> future, String what) {
+    private <T> T await(CompletableFuture<T> future, String what) {
         Duration limit = coordinator.operationTimeout();
         try {
             return future.get(limit.toNanos(), TimeUnit.NANOSECONDS);
@@ -432,6 +591,22 @@ final class Candidate implements Election {
             throw new ElectionException(what + " of '" + name + "' failed", e.getCause());
         } catch (TimeoutException e) {
             throw new ElectionTimeoutException(what + " of '" + name + "' did not finish within " + limit + "; it goes on in the background");
+        }
+    }
+
+    /** The watch on our own entry; it acts only while it is still the current one. */
+    private final class OwnWatch implements Consumer<Change> {
+        /** Set on the actor right after the watch is left, before the actor can run this watch's task. */
+        private Watch handle;
+
+        @Override
+        public void accept(Change change) {
+            actor.execute(() -> {
+                if (own == this && state == State.RUNNING) {
+                    own = null; // it fired: nothing to withdraw
+                    ownEntryChanged();
+                }
+            });
         }
     }
 

@@ -18,6 +18,8 @@ final class SerialExecutor implements Executor {
     private final Executor pool;
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
     private boolean scheduled;
+    /** The thread running a task right now, if any. */
+    private volatile Thread running;
 
     SerialExecutor(Executor pool) {
         this.pool = pool;
@@ -35,17 +37,12 @@ final class SerialExecutor implements Executor {
         schedule();
     }
 
-    /** Runs {@code task} in turn and hands its result, or its exception, to the returned future. */
-    <T> CompletableFuture<T> submit(Supplier<T> task) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        execute(() -> {
-            try {
-                result.complete(task.get());
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            }
-        });
-        return result;
+    /**
+     * Whether the calling thread is running one of this executor's tasks: a task that waits for a later task
+     * of the same executor would wait for itself.
+     */
+    boolean runsOnCurrentThread() {
+        return running == Thread.currentThread();
     }
 
     private void schedule() {
@@ -60,12 +57,61 @@ final class SerialExecutor implements Executor {
         }
     }
 
+    /** Runs {@code task} in turn and hands its result, or its exception, to the returned future. */
+    <T> CompletableFuture<T> submit(Supplier<T> task) {
+        return submit(task, false);
+    }
+
+    /**
+     * Like {@link #submit}, but runs {@code task} on the calling thread at once if no task is running or
+     * queued: for a caller that would only block until it ran, and whose task may block.
+     */
+    <T> CompletableFuture<T> submitHereIfIdle(Supplier<T> task) {
+        return submit(task, true);
+    }
+
+    private <T> CompletableFuture<T> submit(Supplier<T> task, boolean here) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Runnable run = () -> {
+            try {
+                result.complete(task.get());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        };
+        if (!here || !runIfIdle(run)) {
+            execute(run);
+        }
+        return result;
+    }
+
+    /**
+     * Runs {@code task} on the calling thread at once if no task is running or queued, in turn as any other.
+     *
+     * @return whether it ran; if not, nothing was queued
+     */
+    boolean runIfIdle(Runnable task) {
+        synchronized (this) {
+            if (scheduled) {
+                return false;
+            }
+            scheduled = true;
+        }
+        run(task);
+        return true;
+    }
+
     /** One task per pool turn, so one busy election cannot starve the others sharing the pool. */
     private void runOne() {
         Runnable task;
         synchronized (this) {
             task = queue.poll();
         }
+        run(task);
+    }
+
+    private void run(Runnable task) {
+        running = Thread.currentThread();
         try {
             if (task != null) {
                 task.run();
@@ -73,6 +119,7 @@ final class SerialExecutor implements Executor {
         } catch (Throwable t) {
             log.error("Task failed on a serial executor; later tasks still run", t);
         } finally {
+            running = null;
             boolean more;
             synchronized (this) {
                 more = !queue.isEmpty();

@@ -15,6 +15,7 @@ final class Term implements Leadership {
     private final CompletableFuture<RevocationReason> lost = new CompletableFuture<>();
     private volatile boolean ended;
     private volatile long endedAt;
+    private volatile boolean nothingAwaitedLoss;
 
     Term(String election, String participantId, long token, long epoch, Liveness liveness) {
         this.election = election;
@@ -60,6 +61,14 @@ final class Term implements Leadership {
     }
 
     /**
+     * Whether nothing waited on this term's loss when it ended: {@link #lost()} had not been asked for a
+     * stage. Taken at the end, as completing the stage unhooks its handlers while they run.
+     */
+    boolean nothingAwaitedLoss() {
+        return nothingAwaitedLoss;
+    }
+
+    /**
      * Ends the term: from now on it is invalid, and its deadline is frozen no later than now. The
      * {@link #lost()} stage completes on {@code callbacks}, so user code never runs on Elector's timer.
      */
@@ -67,6 +76,7 @@ final class Term implements Leadership {
         long now = System.nanoTime();
         long deadline = liveness.deadline();
         endedAt = deadline - now < 0 ? deadline : now;
+        nothingAwaitedLoss = lost.getNumberOfDependents() == 0;
         ended = true;
         callbacks.execute(() -> lost.complete(reason));
     }

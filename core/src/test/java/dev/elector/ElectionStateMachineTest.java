@@ -15,6 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -156,6 +160,80 @@ class ElectionStateMachineTest {
         Leadership term = ab.get(1).awaitLeadership(WAIT);
         assertNotEquals(deleted.token(), term.fencingToken(), "b led with an entry that was gone");
         assertEquals(cluster.queue("job").get(0).token(), term.fencingToken());
+    }
+
+    @Test
+    void aSuccessorHandedOverToClaimsWithoutAReadAndOnlyAfterTheLeadersRevocationListenersReturned() throws Exception {
+        List<Election> ab = leaderAndNext();
+        Election a = ab.get(0);
+        Election b = ab.get(1);
+        CountDownLatch revoking = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicLong revokedReturned = new AtomicLong();
+        AtomicLong elected = new AtomicLong();
+        a.addListener(new ElectionListener() {
+            @Override
+            public void revoked(Leadership term, RevocationReason reason) {
+                revoking.countDown();
+                try {
+                    release.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                revokedReturned.set(System.nanoTime());
+            }
+        });
+        b.addListener(new ElectionListener() {
+            @Override
+            public void elected(Leadership term) {
+                elected.set(System.nanoTime());
+            }
+        });
+        long reads = cluster.positionReads();
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(a::close);
+        assertTrue(revoking.await(10, TimeUnit.SECONDS));
+        // While a's revocation listener runs, its entry stays and b does not lead.
+        await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> cluster.queue("job").size() == 2 && !b.isLeader());
+        release.countDown();
+        closing.get(10, TimeUnit.SECONDS);
+        b.awaitLeadership(WAIT);
+        await().atMost(WAIT).until(() -> elected.get() != 0);
+        assertTrue(elected.get() - revokedReturned.get() > 0, "b was elected before a's revoked() returned");
+        assertEquals(0, cluster.positionReads() - reads, "b took over on the handover mark, with no read");
+    }
+
+    @Test
+    void aSuccessorReadsBeforeItClaimsAfterTheLeadersEntryIsDeletedFromOutside() throws Exception {
+        List<Election> ab = leaderAndNext();
+        long reads = cluster.positionReads();
+        cluster.delete(cluster.queue("job").get(0));
+        ab.get(1).awaitLeadership(WAIT);
+        assertTrue(cluster.positionReads() - reads >= 1, "an unmarked deletion gives the old leader a read's head start");
+    }
+
+    @Test
+    void aLeaderClosingFromItsOwnListenerNeitherWaitsForItselfNorMarksTheDeletion() throws Exception {
+        List<Election> ab = leaderAndNext();
+        Election a = ab.get(0);
+        Election b = ab.get(1);
+        Entry first = cluster.queue("job").get(0);
+        Entry second = cluster.queue("job").get(1);
+        CompletableFuture<Long> closeTook = new CompletableFuture<>();
+        b.addListener(new ElectionListener() {
+            @Override
+            public void elected(Leadership term) {
+                long start = System.nanoTime();
+                b.close(); // b's revocation is queued behind this very listener: it cannot have run
+                closeTook.complete(System.nanoTime() - start);
+            }
+        });
+        assertTrue(a.resign());
+        assertTrue(cluster.deletedAsHandover(first), "a resigned from the test's thread: marked");
+        // b leads, closes from its elected() listener, and a, queued again behind b, leads.
+        long took = closeTook.get(10, TimeUnit.SECONDS);
+        assertTrue(took < TimeUnit.SECONDS.toNanos(1), "close() from a listener waited " + took / 1_000_000 + " ms for itself");
+        a.awaitLeadership(WAIT);
+        assertFalse(cluster.deletedAsHandover(second), "b's listener had not returned: its deletion must not be marked");
     }
 
     @Test

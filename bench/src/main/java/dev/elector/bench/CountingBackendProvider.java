@@ -2,18 +2,19 @@ package dev.elector.bench;
 
 import dev.elector.spi.Backend;
 import dev.elector.spi.BackendProvider;
+import dev.elector.spi.Change;
 import dev.elector.spi.ConnectionSpec;
 import dev.elector.spi.Entry;
 import dev.elector.spi.Position;
 import dev.elector.spi.SessionListener;
+import dev.elector.spi.Watch;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Serves {@code count+zk://} and {@code count+etcd://}: the real backend, with every request and every watch
@@ -103,7 +104,6 @@ public final class CountingBackendProvider implements BackendProvider {
 
     private static final class Counting implements Backend {
         private final Backend inner;
-        private final Map<Runnable, Runnable> wrapped = new ConcurrentHashMap<>();
 
         Counting(Backend inner) {
             this.inner = inner;
@@ -146,29 +146,23 @@ public final class CountingBackendProvider implements BackendProvider {
         }
 
         @Override
-        public Optional<Entry> watch(Entry entry, Runnable onChange) {
+        public Optional<Watch> watch(Entry entry, Consumer<Change> onChange) {
             REQUESTS.incrementAndGet();
-            Runnable counted = () -> {
-                wrapped.remove(onChange);
+            return inner.watch(entry, change -> {
                 NOTIFICATIONS.incrementAndGet();
-                onChange.run();
-            };
-            // unwatch() names the caller's callback; the inner backend knows the wrapped one.
-            wrapped.put(onChange, counted);
-            Optional<Entry> current = inner.watch(entry, counted);
-            if (current.isEmpty()) {
-                wrapped.remove(onChange); // no watch was left
-            }
-            return current;
-        }
+                onChange.accept(change);
+            }).map(watch -> new Watch() {
+                @Override
+                public Entry entry() {
+                    return watch.entry();
+                }
 
-        @Override
-        public void unwatch(Entry entry, Runnable onChange) {
-            Runnable counted = wrapped.remove(onChange);
-            if (counted != null) {
-                REQUESTS.incrementAndGet();
-                inner.unwatch(entry, counted);
-            }
+                @Override
+                public void cancel() {
+                    REQUESTS.incrementAndGet();
+                    watch.cancel();
+                }
+            });
         }
 
         @Override
@@ -181,9 +175,9 @@ public final class CountingBackendProvider implements BackendProvider {
         }
 
         @Override
-        public void delete(Entry own) {
+        public void delete(Entry own, boolean handOver) {
             REQUESTS.incrementAndGet();
-            inner.delete(own);
+            inner.delete(own, handOver);
         }
 
         @Override

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
  * The primitive a backend gives core: an ordered registry of ephemeral candidate entries bound to one
@@ -62,26 +63,16 @@ public interface Backend extends AutoCloseable {
     Position position(Entry self);
 
     /**
-     * Reads an entry's current state and, if it exists, leaves a one-shot watch that runs
-     * {@code onChange} when it is deleted or changed. The callback runs on a backend thread and must not
-     * block.
+     * Leaves a one-shot watch on an entry, then reads its current state; the watch runs {@code onChange}
+     * once, on the entry's next deletion or change, or when the backend can no longer tell. Watches of one
+     * coordinator fire in the order the server made the changes. The callback runs on a backend thread and
+     * must not block.
      *
-     * @param entry the entry to read
-     * @param onChange what to run on the next change
-     * @return the entry with its owner and token, or empty if it no longer exists (no watch is left)
+     * @param entry the entry to watch
+     * @param onChange what to run on the next change, told what was seen
+     * @return the watch, holding the entry as read, or empty if the entry no longer exists (no watch is left)
      */
-    Optional<Entry> watch(Entry entry, Runnable onChange);
-
-    /**
-     * Withdraws a watch that {@link #watch} left with this very {@code onChange} and that has not fired, so
-     * that a candidate deleting its own entry wakes its successor only, not itself. Other watches on the same
-     * entry stay. Does nothing if the watch fired or is unknown. Must not block: a request it sends goes
-     * ahead of the next one of the same session, as ZooKeeper's {@code removeWatches} does.
-     *
-     * @param entry the entry that was watched
-     * @param onChange the callback given to {@link #watch}
-     */
-    void unwatch(Entry entry, Runnable onChange);
+    Optional<Watch> watch(Entry entry, Consumer<Change> onChange);
 
     /**
      * All entries of an election in queue order, with ids, metadata and tokens. If {@code onChange} is not
@@ -97,8 +88,11 @@ public interface Backend extends AutoCloseable {
      * Deletes an entry of ours; succeeds if it is already gone.
      *
      * @param own an entry returned by {@link #register}
+     * @param handOver true if the entry led and its term has ended, its revocation listeners included: a
+     *     backend that can mark the deletion itself as such lets the successor's watch report
+     *     {@link Change#HANDED_OVER}, so it can take over without a read; others ignore it
      */
-    void delete(Entry own);
+    void delete(Entry own, boolean handOver);
 
     /** Ends the session, deleting its entries, and stops every thread the backend started. Idempotent. */
     @Override

@@ -1,9 +1,11 @@
 package dev.elector.fake;
 
 import dev.elector.spi.Backend;
+import dev.elector.spi.Change;
 import dev.elector.spi.Entry;
 import dev.elector.spi.Position;
 import dev.elector.spi.SessionListener;
+import dev.elector.spi.Watch;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /** One session on a {@link FakeCluster}. Tests reach it by its session id to block renewals or expire it. */
 public final class FakeBackend implements Backend {
@@ -86,13 +89,8 @@ public final class FakeBackend implements Backend {
     }
 
     @Override
-    public Optional<Entry> watch(Entry entry, Runnable onChange) {
+    public Optional<Watch> watch(Entry entry, Consumer<Change> onChange) {
         return cluster.watch(entry, onChange);
-    }
-
-    @Override
-    public void unwatch(Entry entry, Runnable onChange) {
-        cluster.unwatch(entry, onChange);
     }
 
     @Override
@@ -101,8 +99,8 @@ public final class FakeBackend implements Backend {
     }
 
     @Override
-    public void delete(Entry own) {
-        cluster.delete(own);
+    public void delete(Entry own, boolean handOver) {
+        cluster.delete(own, handOver);
     }
 
     @Override

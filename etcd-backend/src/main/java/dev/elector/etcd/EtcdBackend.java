@@ -3,10 +3,12 @@ package dev.elector.etcd;
 import dev.elector.CoordinatorUnavailableException;
 import dev.elector.ElectionException;
 import dev.elector.spi.Backend;
+import dev.elector.spi.Change;
 import dev.elector.spi.ConnectionSpec;
 import dev.elector.spi.Entry;
 import dev.elector.spi.Position;
 import dev.elector.spi.SessionListener;
+import dev.elector.spi.Watch;
 import com.google.protobuf.ByteString;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -14,6 +16,7 @@ import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Lease;
+import io.etcd.jetcd.api.Event;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
@@ -37,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +53,12 @@ import org.slf4j.LoggerFactory;
  */
 final class EtcdBackend implements Backend {
     private static final Logger log = LoggerFactory.getLogger(EtcdBackend.class);
+    /**
+     * Appended to a candidate's key, the handover mark that its owner writes in the transaction that deletes
+     * it. It sorts right after that key and before any other candidate's (a '/' sorts before the hex digits
+     * and the '_' of candidate keys), so one watch on the range from the key to the mark sees both events.
+     */
+    private static final String MARK = "/handover";
 
     private final Client client;
     private final KV kv;
@@ -61,8 +71,6 @@ final class EtcdBackend implements Backend {
     private final AtomicBoolean granting = new AtomicBoolean();
     private final AtomicLong suffixes = new AtomicLong();
     private final Map<String, Set<String>> ourKeys = new ConcurrentHashMap<>();
-    /** Entry watches not fired yet, by the callback core gave, so that {@link #unwatch} can find them. */
-    private final Map<Runnable, Runnable> pending = new ConcurrentHashMap<>();
     private volatile SessionListener listener;
     private volatile boolean closed;
 
@@ -248,22 +256,23 @@ final class EtcdBackend implements Backend {
         return new Position(present, before.map(kv -> entry(self.election(), kv)));
     }
 
+    /**
+     * Watches the entry's key and its handover mark, from the server's next revision, then reads the key. A
+     * deletion that comes with the mark, in one revision, is {@link Change#HANDED_OVER}.
+     */
     @Override
-    public Optional<Entry> watch(Entry entry, Runnable onChange) {
-        ByteSequence key = bytes(prefix(entry.election()) + entry.key());
-        AtomicBoolean ran = new AtomicBoolean();
-        WatchStream.Handle watch = watches.watch(ByteString.copyFrom(key.getBytes()), false, 0, () -> {
-            ran.set(true);
-            pending.remove(onChange);
-            onChange.run();
-        });
+    public Optional<Watch> watch(Entry entry, Consumer<Change> onChange) {
+        ByteString key = ByteString.copyFromUtf8(prefix(entry.election()) + entry.key());
+        ByteString mark = key.concat(ByteString.copyFromUtf8(MARK));
+        WatchStream.Handle watch = watches.watch(key, mark.concat(ByteString.copyFrom(new byte[] {0})), 0,
+                events -> onChange.accept(handedOver(events, key, mark) ? Change.HANDED_OVER : Change.CHANGED));
         // Watch first, from the server's next revision, then read: a watch that starts at a past revision
         // is served by etcd's catch-up loop, up to 100 ms late, and a leader whose entry is deleted from
         // outside must hear of it no later than its successor does.
         GetResponse response;
         try {
-            await("watch " + key, watch.created());
-            response = await("read " + key, kv.get(key));
+            await("watch " + key.toStringUtf8(), watch.created());
+            response = await("read " + key.toStringUtf8(), kv.get(ByteSequence.from(key)));
         } catch (ElectionException e) {
             watch.cancel().run();
             throw e;
@@ -273,22 +282,38 @@ final class EtcdBackend implements Backend {
                 .map(kv -> entry(entry.election(), kv));
         if (current.isEmpty()) {
             watch.cancel().run();
-            return current;
+            return Optional.empty();
         }
-        pending.put(onChange, watch.cancel());
-        if (ran.get()) {
-            pending.remove(onChange); // it fired before it was recorded
-        }
-        return current;
+        Entry read = current.get();
+        Runnable cancel = watch.cancel();
+        return Optional.of(new Watch() {
+            @Override
+            public Entry entry() {
+                return read;
+            }
+
+            /** Cancels the watcher on the stream, so the server sends nothing more for it. */
+            @Override
+            public void cancel() {
+                cancel.run();
+            }
+        });
     }
 
-    /** Closes the watcher: its stream is cancelled, so the server sends nothing more on it. */
-    @Override
-    public void unwatch(Entry entry, Runnable onChange) {
-        Runnable cancel = pending.remove(onChange);
-        if (cancel != null) {
-            cancel.run();
+    /** Whether the key's deletion and the put of its mark are among the events, in one revision. */
+    private static boolean handedOver(List<Event> events, ByteString key, ByteString mark) {
+        long deleted = -1;
+        for (Event e : events) {
+            if (e.getType() == Event.EventType.DELETE && e.getKv().getKey().equals(key)) {
+                deleted = e.getKv().getModRevision();
+            }
         }
+        for (Event e : events) {
+            if (e.getType() == Event.EventType.PUT && e.getKv().getKey().equals(mark) && e.getKv().getModRevision() == deleted) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -300,28 +325,39 @@ final class EtcdBackend implements Backend {
                 .withSortOrder(GetOption.SortOrder.ASCEND)
                 .build()));
         if (onChange != null) {
-            watchOnce(prefix, true, response.getHeader().getRevision(), onChange);
+            // From just after the revision read, so no change in between is missed; for observers, which may
+            // hear of a change up to etcd's catch-up interval late. Fires once: on the first event, or on an
+            // error such as a member losing its leader.
+            ByteString start = ByteString.copyFrom(prefix.getBytes());
+            watches.watch(start, WatchStream.prefixEnd(start), response.getHeader().getRevision() + 1, events -> onChange.run());
         }
-        return response.getKvs().stream().map(kv -> entry(election, kv)).toList();
+        return response.getKvs().stream().filter(kv -> !isMark(election, kv)).map(kv -> entry(election, kv)).toList();
     }
 
     /**
-     * Watches from just after the revision that was read, so no change between the read and the watch is
-     * missed, and fires once: on the first event, or on an error such as a member losing its leader. For
-     * observers, which may hear of a change up to etcd's catch-up interval late.
+     * Guarded by create revision: never deletes a key of the same name that is not this entry. A handover puts
+     * the key's mark, bound to our lease, in the same transaction, so the successor's one watch sees both in
+     * one revision; the mark is deleted right after (or goes with the lease). A candidate joining in between
+     * sees the mark as its predecessor and waits for that deletion, as {@code etcdctl elect} would.
      */
-    private void watchOnce(ByteSequence key, boolean prefix, long readRevision, Runnable onChange) {
-        watches.watch(ByteString.copyFrom(key.getBytes()), prefix, readRevision + 1, onChange);
-    }
-
     @Override
-    public void delete(Entry own) {
+    public void delete(Entry own, boolean handOver) {
         ByteSequence key = bytes(prefix(own.election()) + own.key());
-        // Guarded by create revision: never delete a key of the same name that is not this entry.
-        await("delete " + key, kv.txn()
+        ByteSequence mark = bytes(prefix(own.election()) + own.key() + MARK);
+        List<Op> ops = handOver
+                ? List.of(Op.delete(key, DeleteOption.DEFAULT), Op.put(mark, ByteSequence.EMPTY, PutOption.builder().withLeaseId(own.owner()).build()))
+                : List.of(Op.delete(key, DeleteOption.DEFAULT));
+        TxnResponse response = await("delete " + key, kv.txn()
                 .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(own.order())))
-                .Then(Op.delete(key, DeleteOption.DEFAULT))
+                .Then(ops.toArray(Op[]::new))
                 .commit());
+        if (handOver && response.isSucceeded()) {
+            kv.delete(mark).whenComplete((r, error) -> {
+                if (error != null) {
+                    log.debug("Could not delete the handover mark {}; it goes with the lease: {}", mark, error.toString());
+                }
+            });
+        }
         Set<String> used = ourKeys.get(own.election());
         if (used != null) {
             synchronized (used) {
@@ -348,6 +384,11 @@ final class EtcdBackend implements Backend {
 
     private String prefix(String election) {
         return root + election + "/";
+    }
+
+    /** A handover mark, which {@link #entries} leaves out; {@link #position} keeps it, to be waited for. */
+    private boolean isMark(String election, KeyValue kv) {
+        return kv.getKey().toString(StandardCharsets.UTF_8).substring(prefix(election).length()).contains("/");
     }
 
     private Entry entry(String election, KeyValue kv) {

@@ -2,6 +2,7 @@ package dev.elector.etcd;
 
 import com.google.protobuf.ByteString;
 import dev.elector.ElectionException;
+import io.etcd.jetcd.api.Event;
 import io.etcd.jetcd.api.WatchCancelRequest;
 import io.etcd.jetcd.api.WatchCreateRequest;
 import io.etcd.jetcd.api.WatchGrpc;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,19 +69,20 @@ final class WatchStream implements AutoCloseable {
     }
 
     /**
-     * Watches a key, or every key under {@code key} if {@code prefix}, from {@code fromRevision} on, or from
-     * the server's next revision if it is 0.
+     * Watches the keys from {@code key} up to, not including, {@code rangeEnd}, from {@code fromRevision} on,
+     * or from the server's next revision if it is 0. {@code onChange} gets the events of the first response
+     * (all of one or more revisions, never part of one), or none if the watch ended without an event.
      *
      * @return the watch's handle
      */
-    synchronized Handle watch(ByteString key, boolean prefix, long fromRevision, Runnable onChange) {
+    synchronized Handle watch(ByteString key, ByteString rangeEnd, long fromRevision, Consumer<List<Event>> onChange) {
         if (closed) {
             throw new ElectionException("the etcd backend is closed");
         }
         if (current == null) {
             current = new Stream();
         }
-        return current.create(key, prefix, fromRevision, onChange);
+        return current.create(key, rangeEnd, fromRevision, onChange);
     }
 
     /** Ends the current stream, firing its watches; the next watch opens a new one. */
@@ -112,7 +115,8 @@ final class WatchStream implements AutoCloseable {
         }
     }
 
-    private static ByteString prefixEnd(ByteString prefix) {
+    /** The end of the range of every key that starts with {@code prefix}, as etcd's clients compute it. */
+    static ByteString prefixEnd(ByteString prefix) {
         byte[] end = prefix.toByteArray();
         for (int i = end.length - 1; i >= 0; i--) {
             if (end[i] != (byte) 0xff) {
@@ -134,12 +138,12 @@ final class WatchStream implements AutoCloseable {
 
     /** One watch; {@code id} is known once etcd answered its create. */
     private static final class Watch {
-        final Runnable onChange;
+        final Consumer<List<Event>> onChange;
         final CompletableFuture<Void> created = new CompletableFuture<>();
         long id = -1;
         boolean done;
 
-        Watch(Runnable onChange) {
+        Watch(Consumer<List<Event>> onChange) {
             this.onChange = onChange;
         }
     }
@@ -151,15 +155,12 @@ final class WatchStream implements AutoCloseable {
         final Map<Long, Watch> active = new HashMap<>();
         boolean ended;
 
-        Handle create(ByteString key, boolean prefix, long fromRevision, Runnable onChange) {
+        Handle create(ByteString key, ByteString rangeEnd, long fromRevision, Consumer<List<Event>> onChange) {
             Watch w = new Watch(onChange);
             creating.add(w);
-            WatchCreateRequest.Builder create = WatchCreateRequest.newBuilder().setKey(key);
+            WatchCreateRequest.Builder create = WatchCreateRequest.newBuilder().setKey(key).setRangeEnd(rangeEnd);
             if (fromRevision > 0) {
                 create.setStartRevision(fromRevision);
-            }
-            if (prefix) {
-                create.setRangeEnd(prefixEnd(key));
             }
             requests.onNext(WatchRequest.newBuilder().setCreateRequest(create).build());
             return new Handle(() -> cancel(w), w.created);
@@ -185,7 +186,7 @@ final class WatchStream implements AutoCloseable {
 
         @Override
         public void onNext(WatchResponse response) {
-            Runnable run = null;
+            Consumer<List<Event>> run;
             synchronized (WatchStream.this) {
                 Watch w;
                 if (response.getCreated()) {
@@ -218,7 +219,7 @@ final class WatchStream implements AutoCloseable {
                 w.done = true;
                 run = w.onChange;
             }
-            run.run();
+            run.accept(response.getEventsList());
         }
 
         @Override
@@ -234,7 +235,7 @@ final class WatchStream implements AutoCloseable {
 
         /** Fires every watch of this stream once, outside the lock, and lets the next watch open a new stream. */
         void broken() {
-            List<Runnable> run = new ArrayList<>();
+            List<Consumer<List<Event>>> run = new ArrayList<>();
             synchronized (WatchStream.this) {
                 if (current == this) {
                     current = null;
@@ -256,7 +257,7 @@ final class WatchStream implements AutoCloseable {
                 creating.clear();
                 active.clear();
             }
-            run.forEach(Runnable::run);
+            run.forEach(r -> r.accept(List.of()));
         }
     }
 }

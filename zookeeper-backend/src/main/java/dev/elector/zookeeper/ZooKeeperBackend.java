@@ -3,11 +3,13 @@ package dev.elector.zookeeper;
 import dev.elector.CoordinatorUnavailableException;
 import dev.elector.ElectionException;
 import dev.elector.spi.Backend;
+import dev.elector.spi.Change;
 import dev.elector.spi.ConnectionSpec;
 import dev.elector.spi.Endpoint;
 import dev.elector.spi.Entry;
 import dev.elector.spi.Position;
 import dev.elector.spi.SessionListener;
+import dev.elector.spi.Watch;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -224,33 +227,51 @@ final class ZooKeeperBackend implements Backend {
         return new Position(children.contains(self.key()), predecessor);
     }
 
+    /** A data watch; ZooKeeper's notification carries no more than the path, so every change is CHANGED. */
     @Override
-    public Optional<Entry> watch(Entry entry, Runnable onChange) {
-        return read(entry.election(), entry.key(), new PathWatcher(onChange));
+    public Optional<Watch> watch(Entry entry, Consumer<Change> onChange) {
+        PathWatcher watcher = new PathWatcher(onChange);
+        return read(entry.election(), entry.key(), watcher).map(current -> new PathWatch(current, watcher));
     }
 
-    /**
-     * Removes this one watcher in the client, after the server confirmed it holds a watch on the path; a
-     * ZooKeeper server keeps one watch per path and connection, so others on the same path are kept. Sent in
-     * the background: the session's next request, typically the delete, is handled after it.
-     */
-    @Override
-    public void unwatch(Entry entry, Runnable onChange) {
-        String path = fullPath(entry.election(), entry.key());
-        try {
-            unprefixed.watchers().remove(new PathWatcher(onChange)).ofType(Watcher.WatcherType.Data).locally()
-                    .inBackground((c, event) -> log.debug("unwatch {}: {}", path, KeeperException.Code.get(event.getResultCode())))
-                    .forPath(path);
-        } catch (Exception e) {
-            // The watch stays; it fires once more and core ignores it as outdated.
-            log.debug("Could not remove the watch on {}: {}", path, e.toString());
+    /** A watch left by {@link #watch}. */
+    private final class PathWatch implements Watch {
+        private final Entry entry;
+        private final PathWatcher watcher;
+
+        PathWatch(Entry entry, PathWatcher watcher) {
+            this.entry = entry;
+            this.watcher = watcher;
+        }
+
+        @Override
+        public Entry entry() {
+            return entry;
+        }
+
+        /**
+         * Removes this one watcher in the client, after the server confirmed it holds a watch on the path; a
+         * ZooKeeper server keeps one watch per path and connection, so others on the same path are kept. Sent
+         * in the background: the session's next request, typically the delete, is handled after it.
+         */
+        @Override
+        public void cancel() {
+            String path = fullPath(entry.election(), entry.key());
+            try {
+                unprefixed.watchers().remove(watcher).ofType(Watcher.WatcherType.Data).locally()
+                        .inBackground((c, event) -> log.debug("unwatch {}: {}", path, KeeperException.Code.get(event.getResultCode())))
+                        .forPath(path);
+            } catch (Exception e) {
+                // The watch stays; it fires once more and core ignores it as outdated.
+                log.debug("Could not remove the watch on {}: {}", path, e.toString());
+            }
         }
     }
 
     @Override
     public List<Entry> entries(String election, Runnable onChange) {
         String parent = ZKPaths.makePath(election, null);
-        Watcher watcher = onChange == null ? null : new PathWatcher(onChange);
+        Watcher watcher = onChange == null ? null : new PathWatcher(change -> onChange.run());
         List<String> children = call("list " + election, () -> {
             try {
                 return watcher == null ? client.getChildren().forPath(parent) : client.getChildren().usingWatcher(watcher).forPath(parent);
@@ -272,8 +293,9 @@ final class ZooKeeperBackend implements Backend {
         return entries;
     }
 
+    /** ZooKeeper's notification of a deletion carries nothing more, so {@code handOver} cannot be told. */
     @Override
-    public void delete(Entry own) {
+    public void delete(Entry own, boolean handOver) {
         String path = ZKPaths.makePath(own.election(), own.key());
         call("delete " + path, () -> {
             try {
@@ -309,17 +331,22 @@ final class ZooKeeperBackend implements Backend {
 
     /**
      * Runs {@code onChange} on the path's own events only: connection events reach every watcher, and the
-     * session's fate is core's business, through the deadline; a removal by {@link #unwatch} is confirmed to
-     * the removed watcher, which is no change either. Two of them are equal when they run the same
-     * callback, which is how {@link #unwatch} names the one to remove.
+     * session's fate is core's business, through the deadline; a removal by {@link PathWatch#cancel} is
+     * confirmed to the removed watcher, which is no change either. Curator finds the one to remove by identity.
      */
-    private record PathWatcher(Runnable onChange) implements Watcher {
+    private static final class PathWatcher implements Watcher {
+        private final Consumer<Change> onChange;
+
+        PathWatcher(Consumer<Change> onChange) {
+            this.onChange = onChange;
+        }
+
         @Override
         public void process(WatchedEvent event) {
             switch (event.getType()) {
-                case NodeCreated, NodeDeleted, NodeDataChanged, NodeChildrenChanged -> onChange.run();
+                case NodeCreated, NodeDeleted, NodeDataChanged, NodeChildrenChanged -> onChange.accept(Change.CHANGED);
                 default -> {
-                    // None: connection state; *WatchRemoved: our own unwatch() confirming the removal
+                    // None: connection state; *WatchRemoved: our own cancel() confirming the removal
                 }
             }
         }

@@ -46,19 +46,40 @@ public final class EtcdCluster implements ClusterUnderTest {
 
     public static EtcdCluster start(int size) {
         Path base = Processes.dataRoot();
-        EtcdCluster cluster;
-        try {
-            cluster = new EtcdCluster(Files.createTempDirectory(base, "elector-etcd-"), size);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 1; ; attempt++) {
+            EtcdCluster cluster;
+            try {
+                cluster = new EtcdCluster(Files.createTempDirectory(base, "elector-etcd-"), size);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            try {
+                cluster.launch();
+                return cluster;
+            } catch (RuntimeException | Error e) {
+                // A free port found by binding and closing can be taken by another process before etcd binds
+                // it; only that race is worth a new set of ports.
+                boolean portTaken = cluster.logsMention("address already in use");
+                cluster.close();
+                if (!portTaken || attempt == 3) {
+                    throw e;
+                }
+            }
         }
-        try {
-            cluster.launch();
-            return cluster;
-        } catch (RuntimeException | Error e) {
-            cluster.close();
-            throw e;
+    }
+
+    private boolean logsMention(String text) {
+        for (int i = 0; i < members.length; i++) {
+            try {
+                Path log = root.resolve("m" + i + "/etcd.log");
+                if (Files.exists(log) && Files.readString(log).contains(text)) {
+                    return true;
+                }
+            } catch (IOException e) {
+                return false;
+            }
         }
+        return false;
     }
 
     static String binary(String name) {

@@ -1,0 +1,19 @@
+package dev.elector.spi;
+
+/** A one-shot watch that {@link Backend#watch} left on an entry. */
+public interface Watch {
+    /**
+     * The entry as read when the watch was left.
+     *
+     * @return the entry, with its owner and token
+     */
+    Entry entry();
+
+    /**
+     * Withdraws the watch if it has not fired, so that a candidate deleting its own entry wakes its successor
+     * only, not itself. Other watches on the same entry stay. Does nothing if it fired or was withdrawn. Must
+     * not block: a request it sends goes ahead of the next one of the same session, as ZooKeeper's
+     * {@code removeWatches} does.
+     */
+    void cancel();
+}
