@@ -279,7 +279,7 @@ final class Candidate implements Election {
                 return; // leading: the watch on our own entry reports its deletion
             }
             long id = ++watchId;
-            Position position = backend.position(self);
+            Position position = await(backend.position(self).toCompletableFuture(), "read the position");
             if (!position.present()) {
                 // Our entry is gone: never claim with it (Curator's CURATOR-696 double leader, etcd's phantom
                 // campaign #19597).
@@ -335,7 +335,7 @@ final class Candidate implements Election {
      * @return false if the entry is gone or is not ours; the candidate then joins again
      */
     private boolean watchOwnEntry(long epoch) {
-        OwnWatch w = new OwnWatch();
+        OwnWatch w = new OwnWatch(self);
         Optional<Watch> watch = backend.watch(self, w);
         if (watch.isPresent() && watch.get().entry().owner() == epoch) {
             w.handle = watch.get();
@@ -364,8 +364,7 @@ final class Candidate implements Election {
      */
     private boolean tookOver() {
         long epoch = liveness.epoch();
-        if (term.get() == null && self != null && own != null && stale.isEmpty() && epoch != 0 && self.owner() == epoch
-                && liveness.isValid(epoch)) {
+        if (mayClaimWith(self, epoch)) {
             claim(self, epoch);
             return true;
         }
@@ -522,14 +521,16 @@ final class Candidate implements Election {
     }
 
     /**
-     * What the watch on the predecessor runs. A handover is taken on the notifying thread itself when the
-     * actor is idle, as taking it makes no backend call; anything else, a read, queues on the actor.
+     * What the watch on the predecessor runs. On the notifying thread itself, when the actor is idle: a
+     * handover is taken at once, with no backend call; after any other change the read that must come
+     * before a claim is sent from there, and its answer claims there too. Anything else queues on the actor
+     * and steps, as ever. Each saves the thread hand-offs that a successor would otherwise wait through.
      */
     private Consumer<Change> predecessorWatch(long id) {
         return change -> {
             boolean handedOver = change == Change.HANDED_OVER;
-            if (handedOver && actor.runIfIdle(() -> {
-                if (id == watchId && state == State.RUNNING && !tookOver()) {
+            if (actor.runIfIdle(() -> {
+                if (id == watchId && state == State.RUNNING && !(handedOver ? tookOver() : readAhead(id))) {
                     wake(id, this::step);
                 }
             })) {
@@ -541,6 +542,44 @@ final class Candidate implements Election {
                 }
             });
         };
+    }
+
+    /**
+     * Sends the position read for a candidate whose predecessor changed, without waiting for it. Its answer
+     * claims if this candidate is first and nothing changed meanwhile (the watch id, our entry and its
+     * watch, the session); anything else steps again on the actor.
+     *
+     * @return false if the read cannot be sent ahead, and the caller must step
+     */
+    private boolean readAhead(long id) {
+        long epoch = liveness.epoch();
+        Entry me = self;
+        if (!mayClaimWith(me, epoch)) {
+            return false;
+        }
+        backend.position(me).toCompletableFuture().orTimeout(coordinator.operationTimeout().toNanos(), TimeUnit.NANOSECONDS)
+                .whenComplete((position, error) -> {
+            Runnable decide = () -> {
+                if (id != watchId || state != State.RUNNING) {
+                    return; // outdated
+                }
+                if (error == null && position.present() && position.predecessor().isEmpty() && self == me && mayClaimWith(me, epoch)) {
+                    claim(me, epoch);
+                } else {
+                    wake(id, this::step);
+                }
+            };
+            if (!actor.runIfIdle(decide)) {
+                actor.execute(decide);
+            }
+        });
+        return true;
+    }
+
+    /** Whether a waiting candidate may claim with {@code me} now, short of knowing it is first. */
+    private boolean mayClaimWith(Entry me, long epoch) {
+        return term.get() == null && me != null && self == me && own != null && stale.isEmpty() && epoch != 0 && me.owner() == epoch
+                && liveness.isValid(epoch);
     }
 
     private void wake(long id, Runnable action) {
@@ -596,15 +635,31 @@ final class Candidate implements Election {
 
     /** The watch on our own entry; it acts only while it is still the current one. */
     private final class OwnWatch implements Consumer<Change> {
+        private final Entry entry;
         /** Set on the actor right after the watch is left, before the actor can run this watch's task. */
         private Watch handle;
 
+        OwnWatch(Entry entry) {
+            this.entry = entry;
+        }
+
         @Override
         public void accept(Change change) {
+            // A term of this entry ends here and now, on the notifying thread: the successor heard of the same
+            // change, and the head start it leaves us must not go on a thread hand-off.
+            Term t = term.get();
+            boolean ended = t != null && t.fencingToken() == entry.token() && state == State.RUNNING && endTerm(t, RevocationReason.ENTRY_DELETED);
+            if (ended) {
+                log.warn("{}'s entry in '{}' was deleted or changed from outside; stepped down", participantId(), name);
+            }
             actor.execute(() -> {
                 if (own == this && state == State.RUNNING) {
                     own = null; // it fired: nothing to withdraw
-                    ownEntryChanged();
+                    if (ended) {
+                        rejoin(true); // a fresh entry, so the next term cannot reuse this token
+                    } else {
+                        ownEntryChanged();
+                    }
                 }
             });
         }

@@ -140,7 +140,7 @@ public final class CountingBackendProvider implements BackendProvider {
         }
 
         @Override
-        public Position position(Entry self) {
+        public CompletionStage<Position> position(Entry self) {
             REQUESTS.incrementAndGet();
             return inner.position(self);
         }

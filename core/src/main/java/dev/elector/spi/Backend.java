@@ -55,12 +55,14 @@ public interface Backend extends AutoCloseable {
     /**
      * Whether {@code self} is still in the queue and which entry is immediately before it, in one read and
      * without listing the whole queue where the backend can avoid it. Together with the owner recorded at
-     * registration, this is the ownership check a candidate makes before it claims.
+     * registration, this is the ownership check a candidate makes before it claims. Must not block: core
+     * sends it from a notifying thread, and may decide on the thread that completes it.
      *
      * @param self an entry returned by {@link #register}
-     * @return its position
+     * @return a stage with its position, failing with {@link dev.elector.ElectionException} within about
+     *     the connect timeout if the cluster cannot answer
      */
-    Position position(Entry self);
+    CompletionStage<Position> position(Entry self);
 
     /**
      * Leaves a one-shot watch on an entry, then reads its current state; the watch runs {@code onChange}

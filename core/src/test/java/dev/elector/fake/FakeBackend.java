@@ -84,8 +84,8 @@ public final class FakeBackend implements Backend {
     }
 
     @Override
-    public Position position(Entry self) {
-        return cluster.position(self);
+    public CompletionStage<Position> position(Entry self) {
+        return CompletableFuture.completedFuture(cluster.position(self));
     }
 
     @Override

@@ -242,18 +242,26 @@ final class EtcdBackend implements Backend {
      * with our lease and revision) and the one before it. Never a full listing.
      */
     @Override
-    public Position position(Entry self) {
-        GetResponse response = await("find the predecessor of " + self.key(), kv.get(bytes(prefix(self.election())), GetOption.builder()
+    public CompletionStage<Position> position(Entry self) {
+        String what = "find the predecessor of " + self.key();
+        return kv.get(bytes(prefix(self.election())), GetOption.builder()
                 .isPrefix(true)
                 .withMaxCreateRevision(self.order())
                 .withSortField(GetOption.SortTarget.CREATE)
                 .withSortOrder(GetOption.SortOrder.DESCEND)
                 .withLimit(2)
-                .build()));
-        List<KeyValue> kvs = response.getKvs();
-        boolean present = !kvs.isEmpty() && kvs.get(0).getCreateRevision() == self.order() && kvs.get(0).getLease() == self.owner();
-        Optional<KeyValue> before = present ? kvs.stream().skip(1).findFirst() : kvs.stream().findFirst();
-        return new Position(present, before.map(kv -> entry(self.election(), kv)));
+                .build())
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((response, error) -> {
+                    if (error != null) {
+                        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+                        throw new ElectionException("etcd could not " + what + ": " + cause, cause);
+                    }
+                    List<KeyValue> kvs = response.getKvs();
+                    boolean present = !kvs.isEmpty() && kvs.get(0).getCreateRevision() == self.order() && kvs.get(0).getLease() == self.owner();
+                    Optional<KeyValue> before = present ? kvs.stream().skip(1).findFirst() : kvs.stream().findFirst();
+                    return new Position(present, before.map(kv -> entry(self.election(), kv)));
+                });
     }
 
     /**

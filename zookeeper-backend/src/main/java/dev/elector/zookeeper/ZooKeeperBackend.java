@@ -46,19 +46,12 @@ final class ZooKeeperBackend implements Backend {
     private static final String LOCK_NAME = "latch-";
 
     private final CuratorFramework client;
-    /**
-     * The same client without the namespace, for entry watches: Curator matches a watcher to remove by the
-     * path it was set on as written, and its remove call is given the namespaced path, so both sides use the
-     * full path here.
-     */
-    private final CuratorFramework unprefixed;
     private final Duration sessionTimeout;
     private volatile SessionListener listener;
     private volatile long sessionId;
 
     private ZooKeeperBackend(CuratorFramework client, Duration sessionTimeout, long sessionId) {
         this.client = client;
-        this.unprefixed = client.usingNamespace(null);
         this.sessionTimeout = sessionTimeout;
         this.sessionId = sessionId;
     }
@@ -202,18 +195,30 @@ final class ZooKeeperBackend implements Backend {
     }
 
     /**
-     * One {@code getChildren}: our node's name carries the GUID of our own create, so finding it in the list
-     * means it is the node we created, with the owner recorded then.
+     * One {@code getChildren}, in the background, as LeaderLatch reads: our node's name carries the GUID of
+     * our own create, so finding it in the list means it is the node we created, with the owner recorded
+     * then. The answer arrives on the client's event thread.
      */
     @Override
-    public Position position(Entry self) {
-        List<String> children = call("list " + self.election(), () -> {
-            try {
-                return client.getChildren().forPath(ZKPaths.makePath(self.election(), null));
-            } catch (KeeperException.NoNodeException e) {
-                return List.<String>of();
-            }
-        });
+    public CompletionStage<Position> position(Entry self) {
+        String parent = ZKPaths.makePath(self.election(), null);
+        CompletableFuture<Position> result = new CompletableFuture<>();
+        try {
+            client.getChildren().inBackground((c, event) -> {
+                KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
+                if (code == KeeperException.Code.OK || code == KeeperException.Code.NONODE) {
+                    result.complete(positionIn(code == KeeperException.Code.OK ? event.getChildren() : List.of(), self));
+                } else {
+                    result.completeExceptionally(new ElectionException("ZooKeeper could not list " + parent + ": " + code, KeeperException.create(code)));
+                }
+            }).forPath(parent);
+        } catch (Exception e) {
+            result.completeExceptionally(new ElectionException("ZooKeeper could not list " + parent + ": " + e.getMessage(), e));
+        }
+        return result;
+    }
+
+    private static Position positionIn(List<String> children, Entry self) {
         String best = null;
         long bestOrder = Long.MIN_VALUE;
         for (String child : children) {
@@ -250,21 +255,13 @@ final class ZooKeeperBackend implements Backend {
         }
 
         /**
-         * Removes this one watcher in the client, after the server confirmed it holds a watch on the path; a
-         * ZooKeeper server keeps one watch per path and connection, so others on the same path are kept. Sent
-         * in the background: the session's next request, typically the delete, is handled after it.
+         * Silences the watcher in the client only. Nothing is sent: for one watcher of several on a path,
+         * ZooKeeper's removeWatches only checks with the server, which keeps its one watch per path and
+         * connection and sends the event all the same, so a request would only delay the deletion behind it.
          */
         @Override
         public void cancel() {
-            String path = fullPath(entry.election(), entry.key());
-            try {
-                unprefixed.watchers().remove(watcher).ofType(Watcher.WatcherType.Data).locally()
-                        .inBackground((c, event) -> log.debug("unwatch {}: {}", path, KeeperException.Code.get(event.getResultCode())))
-                        .forPath(path);
-            } catch (Exception e) {
-                // The watch stays; it fires once more and core ignores it as outdated.
-                log.debug("Could not remove the watch on {}: {}", path, e.toString());
-            }
+            watcher.cancelled = true;
         }
     }
 
@@ -314,13 +311,13 @@ final class ZooKeeperBackend implements Backend {
     }
 
     private Optional<Entry> read(String election, String node, Watcher watcher) {
-        String path = fullPath(election, node);
+        String path = ZKPaths.makePath(election, node);
         return call("read " + path, () -> {
             Stat stat = new Stat();
             try {
                 byte[] data = watcher == null
-                        ? unprefixed.getData().storingStatIn(stat).forPath(path)
-                        : unprefixed.getData().storingStatIn(stat).usingWatcher(watcher).forPath(path);
+                        ? client.getData().storingStatIn(stat).forPath(path)
+                        : client.getData().storingStatIn(stat).usingWatcher(watcher).forPath(path);
                 String text = data == null ? "" : new String(data, StandardCharsets.UTF_8);
                 return Optional.of(Entry.of(election, node, sequence(node), stat.getCzxid(), stat.getEphemeralOwner(), text));
             } catch (KeeperException.NoNodeException e) {
@@ -330,12 +327,12 @@ final class ZooKeeperBackend implements Backend {
     }
 
     /**
-     * Runs {@code onChange} on the path's own events only: connection events reach every watcher, and the
-     * session's fate is core's business, through the deadline; a removal by {@link PathWatch#cancel} is
-     * confirmed to the removed watcher, which is no change either. Curator finds the one to remove by identity.
+     * Runs {@code onChange} on the path's own events only, once, unless cancelled: connection events reach
+     * every watcher, and the session's fate is core's business, through the deadline.
      */
     private static final class PathWatcher implements Watcher {
         private final Consumer<Change> onChange;
+        private volatile boolean cancelled;
 
         PathWatcher(Consumer<Change> onChange) {
             this.onChange = onChange;
@@ -344,16 +341,16 @@ final class ZooKeeperBackend implements Backend {
         @Override
         public void process(WatchedEvent event) {
             switch (event.getType()) {
-                case NodeCreated, NodeDeleted, NodeDataChanged, NodeChildrenChanged -> onChange.accept(Change.CHANGED);
+                case NodeCreated, NodeDeleted, NodeDataChanged, NodeChildrenChanged -> {
+                    if (!cancelled) {
+                        onChange.accept(Change.CHANGED);
+                    }
+                }
                 default -> {
-                    // None: connection state; *WatchRemoved: our own cancel() confirming the removal
+                    // None: connection state, which a one-shot watch outlives
                 }
             }
         }
-    }
-
-    private String fullPath(String election, String node) {
-        return ZKPaths.makePath(client.getNamespace(), election, node);
     }
 
     /** The sequence suffix after {@code latch-}, or -1 for a node that is not a candidate. */
