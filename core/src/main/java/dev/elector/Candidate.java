@@ -6,17 +6,12 @@ import dev.elector.spi.Entry;
 import dev.elector.spi.Position;
 import dev.elector.spi.Watch;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -30,24 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Candidate implements Election {
     private static final Logger log = LoggerFactory.getLogger(Candidate.class);
-    /**
-     * How long a leader giving way waits for its revocation listeners before it deletes its entry marked as
-     * a handover: enough for listeners that only tell work to stop. Slower ones get the deletion unmarked, and
-     * the successor reads first, as after any other deletion.
-     */
-    private static final Duration REVOCATION_WAIT = Duration.ofSeconds(1);
-    /** Whether a listener class overrides {@code revoked}; one that does not has nothing to run on a loss. */
-    private static final ClassValue<Boolean> HEARS_REVOCATION = new ClassValue<>() {
-        @Override
-        protected Boolean computeValue(Class<?> type) {
-            try {
-                return type.getMethod("revoked", Leadership.class, RevocationReason.class).getDeclaringClass() != ElectionListener.class;
-            } catch (NoSuchMethodException e) {
-                return true;
-            }
-        }
-    };
-
     private enum State { NEW, RUNNING, CLOSED }
 
     private final DefaultCoordinator coordinator;
@@ -56,8 +33,7 @@ final class Candidate implements Election {
     private final String name;
     private final ElectionOptions options;
     private final SerialExecutor actor;
-    private final SerialExecutor callbacks;
-    private final List<ElectionListener> listeners = new CopyOnWriteArrayList<>();
+    private final Listeners listeners;
     private final AtomicReference<Term> term = new AtomicReference<>();
     private final Object termSignal = new Object();
     private volatile State state = State.NEW;
@@ -66,7 +42,7 @@ final class Candidate implements Election {
     private Entry self;
     /** The term {@link #self} led, if any, so that giving it up may be marked as a handover. */
     private Term selfTerm;
-    private final List<Entry> stale = new ArrayList<>();
+    private final GivenUp givenUp;
     /** Id of the newest predecessor watch; one firing with an older id is outdated and ignored. */
     private long watchId;
     /** The watch on our own entry, left as soon as we join and withdrawn before we delete that entry. */
@@ -81,7 +57,8 @@ final class Candidate implements Election {
         this.name = name;
         this.options = options;
         this.actor = new SerialExecutor(coordinator.workers());
-        this.callbacks = new SerialExecutor(coordinator.callbackPool());
+        this.listeners = new Listeners(name, coordinator.callbackPool());
+        this.givenUp = new GivenUp(coordinator, listeners, actor, "'" + name + "' of " + options.participantId(), this::retryLater);
     }
 
     @Override
@@ -164,7 +141,7 @@ final class Candidate implements Election {
         if (state != State.RUNNING || term.get() == null) {
             return false;
         }
-        boolean mayHandOver = !callbacks.runsOnCurrentThread(); // see closeOnActor
+        boolean mayHandOver = !listeners.onOwnThread(); // see closeOnActor
         return await(actor.submitHereIfIdle(() -> {
             Term t = term.get();
             if (t == null || !endTerm(t, RevocationReason.RESIGNED)) {
@@ -176,7 +153,7 @@ final class Candidate implements Election {
 
     @Override
     public void addListener(ElectionListener listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        listeners.add(listener);
     }
 
     @Override
@@ -209,7 +186,7 @@ final class Candidate implements Election {
     private void closeOnActor() {
         // Called from one of this election's listeners, the revocation queued behind that listener cannot run
         // before the entry goes, so the deletion must not be marked as a handover.
-        boolean mayHandOver = !callbacks.runsOnCurrentThread();
+        boolean mayHandOver = !listeners.onOwnThread();
         endTerm(term.get(), RevocationReason.CLOSED);
         await(actor.submitHereIfIdle(() -> {
             watchId++;
@@ -217,7 +194,7 @@ final class Candidate implements Election {
             CompletableFuture<Void> left = leave(mayHandOver);
             // Deleting now lets the successor take over at once instead of after a session timeout.
             try {
-                purgeStale(liveness.epoch());
+                givenUp.purge(liveness.epoch());
             } catch (RuntimeException e) {
                 log.warn("Could not delete the entry of {} in '{}'; it goes when the session ends", participantId(), name, e);
             }
@@ -263,7 +240,7 @@ final class Candidate implements Election {
                 observe();
                 return;
             }
-            purgeStale(epoch);
+            givenUp.purge(epoch);
             if (self != null && self.owner() != epoch) {
                 log.debug("{}'s entry {} went with session {}", participantId(), self.key(), Long.toHexString(self.owner()));
                 forgetSelf(); // its watches went with the session
@@ -314,7 +291,7 @@ final class Candidate implements Election {
             // Publishing the term and queueing its election under one lock with endTerm keeps listeners from
             // hearing of a revocation before the election it ends.
             term.set(t);
-            notifyListeners(l -> l.elected(t));
+            listeners.tell(l -> l.elected(t));
             termSignal.notifyAll();
         }
         if (!liveness.isValid(epoch)) {
@@ -394,7 +371,7 @@ final class Candidate implements Election {
         Optional<String> headKey = entries.stream().findFirst().map(Entry::key);
         if (!headKey.equals(observedHead)) {
             observedHead = headKey;
-            notifyListeners(l -> l.leaderChanged(head));
+            listeners.tell(l -> l.leaderChanged(head));
         }
     }
 
@@ -418,7 +395,7 @@ final class Candidate implements Election {
     }
 
     /**
-     * Gives up the current entry, to be deleted by {@link #purgeStale}. Its own watch is withdrawn first, so
+     * Gives up the current entry, to be deleted by {@link GivenUp}. Its own watch is withdrawn first, so
      * the deletion notifies the successor only (the herd figure counts one notification per change).
      *
      * @param mayHandOver whether the deletion may be marked as a handover if the entry led; the caller has
@@ -431,60 +408,12 @@ final class Candidate implements Election {
             return left;
         }
         if (selfTerm != null && mayHandOver) {
-            left = handOver(self, selfTerm);
+            left = givenUp.handOver(self, selfTerm);
         } else {
-            stale.add(self);
+            givenUp.add(self);
         }
         forgetSelf();
         return left;
-    }
-
-    /**
-     * Deletes the entry of a term that ended, marked as a handover, once this election's listener tasks
-     * queued so far have run, its revocation among them: a successor told of a handover claims at once and
-     * must not lead while revoked() or lost() handlers still run here. The actor does not wait meanwhile, so
-     * a listener may call back into the election. Listeners slower than {@link #REVOCATION_WAIT} get the
-     * deletion unmarked, and the successor reads first, as after any other deletion.
-     *
-     * @return a future that completes once the deletion was tried
-     */
-    private CompletableFuture<Void> handOver(Entry led, Term ended) {
-        CompletableFuture<Void> deleted = new CompletableFuture<>();
-        if (ended.nothingAwaitedLoss() && listeners.stream().noneMatch(l -> HEARS_REVOCATION.get(l.getClass()))) {
-            deleteLed(led, true, deleted); // the revocation has nothing to run: no need to wait for it
-            return deleted;
-        }
-        AtomicBoolean started = new AtomicBoolean();
-        // Right behind the revocation, on the listeners' own thread: one thread hand-off fewer before the
-        // successor hears. The deletion touches no state of the actor's.
-        callbacks.execute(() -> {
-            if (started.compareAndSet(false, true)) {
-                deleteLed(led, true, deleted);
-            }
-        });
-        coordinator.schedule(() -> {
-            if (started.compareAndSet(false, true)) {
-                log.info("The revocation listeners of '{}' took over {}; {} gives way unmarked", name, REVOCATION_WAIT, participantId());
-                actor.execute(() -> deleteLed(led, false, deleted));
-            }
-        }, REVOCATION_WAIT);
-        return deleted;
-    }
-
-    private void deleteLed(Entry led, boolean marked, CompletableFuture<Void> deleted) {
-        try {
-            if (led.owner() == liveness.epoch()) {
-                backend.delete(led, marked);
-            }
-            deleted.complete(null);
-        } catch (RuntimeException e) {
-            log.warn("Could not delete the entry of {} in '{}'; retrying: {}", participantId(), name, e.toString());
-            actor.execute(() -> {
-                stale.add(led);
-                retryLater();
-                deleted.complete(null);
-            });
-        }
     }
 
     /** Drops the current entry without deleting it, withdrawing the watch on it. */
@@ -497,24 +426,13 @@ final class Candidate implements Election {
         selfTerm = null;
     }
 
-    /** Deletes entries we gave up; those of an earlier session are already gone with it. */
-    private void purgeStale(long epoch) {
-        for (Iterator<Entry> it = stale.iterator(); it.hasNext(); ) {
-            Entry entry = it.next();
-            if (entry.owner() == epoch) {
-                backend.delete(entry, false);
-            }
-            it.remove();
-        }
-    }
-
     private boolean endTerm(Term t, RevocationReason reason) {
         synchronized (termSignal) {
             if (t == null || !term.compareAndSet(t, null)) {
                 return false;
             }
-            t.end(reason, callbacks);
-            notifyListeners(l -> l.revoked(t, reason));
+            t.end(reason, listeners);
+            listeners.tell(l -> l.revoked(t, reason));
         }
         log.info("{} no longer leads '{}' (token {}): {}", participantId(), name, t.fencingToken(), reason);
         return true;
@@ -578,7 +496,7 @@ final class Candidate implements Election {
 
     /** Whether a waiting candidate may claim with {@code me} now, short of knowing it is first. */
     private boolean mayClaimWith(Entry me, long epoch) {
-        return term.get() == null && me != null && self == me && own != null && stale.isEmpty() && epoch != 0 && me.owner() == epoch
+        return term.get() == null && me != null && self == me && own != null && givenUp.isEmpty() && epoch != 0 && me.owner() == epoch
                 && liveness.isValid(epoch);
     }
 
@@ -599,18 +517,6 @@ final class Candidate implements Election {
             retryPending = false;
             step();
         }), coordinator.retryDelay());
-    }
-
-    private void notifyListeners(Consumer<ElectionListener> event) {
-        callbacks.execute(() -> {
-            for (ElectionListener listener : listeners) {
-                try {
-                    event.accept(listener);
-                } catch (RuntimeException e) {
-                    log.error("A listener of '{}' threw; the others still run", name, e);
-                }
-            }
-        });
     }
 
     private void ensureOpen() {

@@ -80,8 +80,9 @@ public interface Election extends AutoCloseable {
 
     /**
      * Gives up leadership and moves to the back of the queue, staying a candidate. Blocks until the
-     * candidate entry is replaced, so the successor can take over at once. Does nothing when this
-     * participant does not lead.
+     * candidate entry is replaced. The old entry is deleted once this election's {@code revoked()} listeners
+     * and {@link Leadership#lost()} handlers have returned (for at most a second), marked as a handover so
+     * the successor takes over at once. Does nothing when this participant does not lead.
      *
      * @return {@code true} if a term was ended
      */
@@ -102,8 +103,8 @@ public interface Election extends AutoCloseable {
     void removeListener(ElectionListener listener);
 
     /**
-     * Leaves the election: ends any term, deletes the candidate entry so the successor takes over in one
-     * round trip, and stops following. Idempotent.
+     * Leaves the election: ends any term, deletes the candidate entry as {@link #resign()} does, so the
+     * successor takes over at once, and stops following. Idempotent.
      */
     @Override
     void close();

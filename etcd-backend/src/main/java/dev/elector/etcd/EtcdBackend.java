@@ -1,5 +1,7 @@
 package dev.elector.etcd;
 
+import static dev.elector.etcd.Keys.bytes;
+
 import dev.elector.CoordinatorUnavailableException;
 import dev.elector.ElectionException;
 import dev.elector.spi.Backend;
@@ -16,7 +18,6 @@ import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Lease;
-import io.etcd.jetcd.api.Event;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
@@ -25,7 +26,6 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -53,18 +53,12 @@ import org.slf4j.LoggerFactory;
  */
 final class EtcdBackend implements Backend {
     private static final Logger log = LoggerFactory.getLogger(EtcdBackend.class);
-    /**
-     * Appended to a candidate's key, the handover mark that its owner writes in the transaction that deletes
-     * it. It sorts right after that key and before any other candidate's (a '/' sorts before the hex digits
-     * and the '_' of candidate keys), so one watch on the range from the key to the mark sees both events.
-     */
-    private static final String MARK = "/handover";
 
     private final Client client;
     private final KV kv;
     private final Lease leases;
     private final WatchStream watches;
-    private final String root;
+    private final Keys keys;
     private final long ttlSeconds;
     private final Duration timeout;
     private final AtomicLong lease;
@@ -79,7 +73,7 @@ final class EtcdBackend implements Backend {
         this.kv = client.getKVClient();
         this.leases = client.getLeaseClient();
         this.watches = watches;
-        this.root = "/" + namespace + "/";
+        this.keys = new Keys(namespace);
         this.ttlSeconds = ttlSeconds;
         this.timeout = timeout;
         this.lease = new AtomicLong(lease);
@@ -224,7 +218,7 @@ final class EtcdBackend implements Backend {
                 name = used.contains(base) || attempt > 0 ? base + "_" + suffixes.incrementAndGet() : base;
                 used.add(name);
             }
-            ByteSequence key = bytes(prefix(election) + name);
+            ByteSequence key = bytes(keys.prefix(election) + name);
             TxnResponse response = await("create a candidate under " + election, kv.txn()
                     .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
                     .Then(Op.put(key, value, PutOption.builder().withLeaseId(id).build()))
@@ -234,7 +228,7 @@ final class EtcdBackend implements Backend {
                 return new Entry(election, name, revision, revision, id, participantId, metadata);
             }
         }
-        throw new ElectionException("could not create a unique candidate key under " + prefix(election));
+        throw new ElectionException("could not create a unique candidate key under " + keys.prefix(election));
     }
 
     /**
@@ -244,7 +238,7 @@ final class EtcdBackend implements Backend {
     @Override
     public CompletionStage<Position> position(Entry self) {
         String what = "find the predecessor of " + self.key();
-        return kv.get(bytes(prefix(self.election())), GetOption.builder()
+        return kv.get(bytes(keys.prefix(self.election())), GetOption.builder()
                 .isPrefix(true)
                 .withMaxCreateRevision(self.order())
                 .withSortField(GetOption.SortTarget.CREATE)
@@ -260,7 +254,7 @@ final class EtcdBackend implements Backend {
                     List<KeyValue> kvs = response.getKvs();
                     boolean present = !kvs.isEmpty() && kvs.get(0).getCreateRevision() == self.order() && kvs.get(0).getLease() == self.owner();
                     Optional<KeyValue> before = present ? kvs.stream().skip(1).findFirst() : kvs.stream().findFirst();
-                    return new Position(present, before.map(kv -> entry(self.election(), kv)));
+                    return new Position(present, before.map(kv -> keys.entry(self.election(), kv)));
                 });
     }
 
@@ -270,10 +264,10 @@ final class EtcdBackend implements Backend {
      */
     @Override
     public Optional<Watch> watch(Entry entry, Consumer<Change> onChange) {
-        ByteString key = ByteString.copyFromUtf8(prefix(entry.election()) + entry.key());
-        ByteString mark = key.concat(ByteString.copyFromUtf8(MARK));
+        ByteString key = keys.key(entry);
+        ByteString mark = key.concat(ByteString.copyFromUtf8(Keys.MARK));
         WatchStream.Handle watch = watches.watch(key, mark.concat(ByteString.copyFrom(new byte[] {0})), 0,
-                events -> onChange.accept(handedOver(events, key, mark) ? Change.HANDED_OVER : Change.CHANGED));
+                events -> onChange.accept(Keys.handedOver(events, key, mark) ? Change.HANDED_OVER : Change.CHANGED));
         // Watch first, from the server's next revision, then read: a watch that starts at a past revision
         // is served by etcd's catch-up loop, up to 100 ms late, and a leader whose entry is deleted from
         // outside must hear of it no later than its successor does.
@@ -287,7 +281,7 @@ final class EtcdBackend implements Backend {
         }
         Optional<Entry> current = response.getKvs().stream().findFirst()
                 .filter(kv -> kv.getCreateRevision() == entry.order()) // a key of that name created again is another entry
-                .map(kv -> entry(entry.election(), kv));
+                .map(kv -> keys.entry(entry.election(), kv));
         if (current.isEmpty()) {
             watch.cancel().run();
             return Optional.empty();
@@ -308,25 +302,9 @@ final class EtcdBackend implements Backend {
         });
     }
 
-    /** Whether the key's deletion and the put of its mark are among the events, in one revision. */
-    private static boolean handedOver(List<Event> events, ByteString key, ByteString mark) {
-        long deleted = -1;
-        for (Event e : events) {
-            if (e.getType() == Event.EventType.DELETE && e.getKv().getKey().equals(key)) {
-                deleted = e.getKv().getModRevision();
-            }
-        }
-        for (Event e : events) {
-            if (e.getType() == Event.EventType.PUT && e.getKv().getKey().equals(mark) && e.getKv().getModRevision() == deleted) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Override
     public List<Entry> entries(String election, Runnable onChange) {
-        ByteSequence prefix = bytes(prefix(election));
+        ByteSequence prefix = bytes(keys.prefix(election));
         GetResponse response = await("list " + prefix, kv.get(prefix, GetOption.builder()
                 .isPrefix(true)
                 .withSortField(GetOption.SortTarget.CREATE)
@@ -339,7 +317,7 @@ final class EtcdBackend implements Backend {
             ByteString start = ByteString.copyFrom(prefix.getBytes());
             watches.watch(start, WatchStream.prefixEnd(start), response.getHeader().getRevision() + 1, events -> onChange.run());
         }
-        return response.getKvs().stream().filter(kv -> !isMark(election, kv)).map(kv -> entry(election, kv)).toList();
+        return response.getKvs().stream().filter(kv -> !keys.isMark(election, kv)).map(kv -> keys.entry(election, kv)).toList();
     }
 
     /**
@@ -350,8 +328,8 @@ final class EtcdBackend implements Backend {
      */
     @Override
     public void delete(Entry own, boolean handOver) {
-        ByteSequence key = bytes(prefix(own.election()) + own.key());
-        ByteSequence mark = bytes(prefix(own.election()) + own.key() + MARK);
+        ByteSequence key = bytes(keys.prefix(own.election()) + own.key());
+        ByteSequence mark = bytes(keys.prefix(own.election()) + own.key() + Keys.MARK);
         List<Op> ops = handOver
                 ? List.of(Op.delete(key, DeleteOption.DEFAULT), Op.put(mark, ByteSequence.EMPTY, PutOption.builder().withLeaseId(own.owner()).build()))
                 : List.of(Op.delete(key, DeleteOption.DEFAULT));
@@ -388,25 +366,6 @@ final class EtcdBackend implements Backend {
             }
         }
         client.close();
-    }
-
-    private String prefix(String election) {
-        return root + election + "/";
-    }
-
-    /** A handover mark, which {@link #entries} leaves out; {@link #position} keeps it, to be waited for. */
-    private boolean isMark(String election, KeyValue kv) {
-        return kv.getKey().toString(StandardCharsets.UTF_8).substring(prefix(election).length()).contains("/");
-    }
-
-    private Entry entry(String election, KeyValue kv) {
-        String key = kv.getKey().toString(StandardCharsets.UTF_8);
-        return Entry.of(election, key.substring(prefix(election).length()), kv.getCreateRevision(), kv.getCreateRevision(), kv.getLease(),
-                kv.getValue().toString(StandardCharsets.UTF_8));
-    }
-
-    private static ByteSequence bytes(String text) {
-        return ByteSequence.from(text, StandardCharsets.UTF_8);
     }
 
     private <T> T await(String what, CompletableFuture<T> call) {

@@ -27,8 +27,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -334,6 +338,38 @@ public abstract class ElectionContract {
         assertTrue(bTerm.fencingToken() > aTerm.fencingToken());
         assertEquals(bTerm.fencingToken(), b.participants().get(0).token(), "b leads with the entry at the head of the queue");
         assertEquals(1, bEvents.all("elected").size());
+    }
+
+    @Test
+    void aLeaderGivingWayDeletesItsEntryOnlyOnceItsRevocationListenerReturned() throws Exception {
+        LeaderAndNext two = leaderAndNext();
+        CountDownLatch revoking = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicLong returned = new AtomicLong();
+        two.a().addListener(new ElectionListener() {
+            @Override
+            public void revoked(Leadership term, RevocationReason reason) {
+                revoking.countDown();
+                try {
+                    release.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                returned.set(System.nanoTime());
+            }
+        });
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(two.a()::close);
+        assertTrue(revoking.await(10, TimeUnit.SECONDS));
+        // While a's revocation listener runs, its entry stays and b does not lead.
+        await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> cluster().entries(namespace, ELECTION) == 2 && !two.b().isLeader());
+        release.countDown();
+        closing.get(10, TimeUnit.SECONDS);
+        two.b().awaitLeadership(WAIT);
+        await().atMost(WAIT).until(() -> two.bEvents().first("elected").isPresent()); // listeners hear of it after
+        long elected = two.bEvents().first("elected").orElseThrow().at();
+        assertTrue(elected - returned.get() > 0, "b was elected before a's revoked() returned");
+        // Nothing is left of a: on etcd its handover mark went too.
+        await().atMost(WAIT).until(() -> cluster().entries(namespace, ELECTION) == 1);
     }
 
     @Test
