@@ -407,12 +407,14 @@ final class Candidate implements Election {
         if (self == null) {
             return left;
         }
-        if (selfTerm != null && mayHandOver) {
-            left = givenUp.handOver(self, selfTerm);
+        Entry given = self;
+        Term led = selfTerm;
+        forgetSelf(); // first: its watch must be silent before the deletion, which may follow at once
+        if (led != null && mayHandOver) {
+            left = givenUp.handOver(given, led);
         } else {
-            givenUp.add(self);
+            givenUp.add(given);
         }
-        forgetSelf();
         return left;
     }
 

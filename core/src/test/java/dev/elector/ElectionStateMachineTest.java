@@ -151,6 +151,21 @@ class ElectionStateMachineTest {
     }
 
     @Test
+    void aLeaderWithNothingToRunOnItsLossHandsOverAtOnceAndStillNotifiesOnlyItsSuccessor() throws Exception {
+        Coordinator c = coordinator();
+        Election a = c.election("job", ElectionOptions.builder().participantId("a").build()).start(); // no listener
+        a.awaitLeadership(WAIT);
+        Election b = c.election("job", ElectionOptions.builder().participantId("b").build()).start();
+        await().atMost(WAIT).until(() -> cluster.queue("job").size() == 2 && cluster.watchesOn(cluster.queue("job").get(0)) == 2);
+        Entry first = cluster.queue("job").get(0);
+        long before = cluster.notificationsDelivered();
+        a.close();
+        b.awaitLeadership(WAIT);
+        assertTrue(cluster.deletedAsHandover(first));
+        assertEquals(1, cluster.notificationsDelivered() - before, "one notification, to the successor");
+    }
+
+    @Test
     void aCandidateWhoseEntryWasDeletedWhileItWaitedNeverClaimsWithIt() throws Exception {
         List<Election> ab = leaderAndNext();
         Entry deleted = cluster.queue("job").get(1);
@@ -163,7 +178,7 @@ class ElectionStateMachineTest {
     }
 
     @Test
-    void aSuccessorHandedOverToClaimsWithoutAReadAndOnlyAfterTheLeadersRevocationListenersReturned() throws Exception {
+    void aSuccessorHandedOverToClaimsWithoutAReadAndOnlyAfterTheLeadersLossHandlersReturned() throws Exception {
         List<Election> ab = leaderAndNext();
         Election a = ab.get(0);
         Election b = ab.get(1);
@@ -171,17 +186,15 @@ class ElectionStateMachineTest {
         CountDownLatch release = new CountDownLatch(1);
         AtomicLong revokedReturned = new AtomicLong();
         AtomicLong elected = new AtomicLong();
-        a.addListener(new ElectionListener() {
-            @Override
-            public void revoked(Leadership term, RevocationReason reason) {
-                revoking.countDown();
-                try {
-                    release.await(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                revokedReturned.set(System.nanoTime());
+        // A handler of a's lost() stage, as LeaderJob has one: it must have returned before b leads.
+        a.leadership().orElseThrow().lost().thenRun(() -> {
+            revoking.countDown();
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
+            revokedReturned.set(System.nanoTime());
         });
         b.addListener(new ElectionListener() {
             @Override
@@ -192,13 +205,13 @@ class ElectionStateMachineTest {
         long reads = cluster.positionReads();
         CompletableFuture<Void> closing = CompletableFuture.runAsync(a::close);
         assertTrue(revoking.await(10, TimeUnit.SECONDS));
-        // While a's revocation listener runs, its entry stays and b does not lead.
+        // While a's loss handler runs, its entry stays and b does not lead.
         await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> cluster.queue("job").size() == 2 && !b.isLeader());
         release.countDown();
         closing.get(10, TimeUnit.SECONDS);
         b.awaitLeadership(WAIT);
         await().atMost(WAIT).until(() -> elected.get() != 0);
-        assertTrue(elected.get() - revokedReturned.get() > 0, "b was elected before a's revoked() returned");
+        assertTrue(elected.get() - revokedReturned.get() > 0, "b was elected before a's lost() handler returned");
         assertEquals(0, cluster.positionReads() - reads, "b took over on the handover mark, with no read");
     }
 

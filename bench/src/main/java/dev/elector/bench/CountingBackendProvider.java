@@ -151,18 +151,10 @@ public final class CountingBackendProvider implements BackendProvider {
             return inner.watch(entry, change -> {
                 NOTIFICATIONS.incrementAndGet();
                 onChange.accept(change);
-            }).map(watch -> new Watch() {
-                @Override
-                public Entry entry() {
-                    return watch.entry();
-                }
-
-                @Override
-                public void cancel() {
-                    REQUESTS.incrementAndGet();
-                    watch.cancel();
-                }
-            });
+            }).map(watch -> Watch.of(watch.entry(), () -> {
+                REQUESTS.incrementAndGet();
+                watch.cancel();
+            }));
         }
 
         @Override

@@ -16,4 +16,25 @@ public interface Watch {
      * {@code removeWatches} does.
      */
     void cancel();
+
+    /**
+     * A watch made of its parts, for backends.
+     *
+     * @param entry the entry as read when the watch was left
+     * @param cancel what withdraws it
+     * @return the watch
+     */
+    static Watch of(Entry entry, Runnable cancel) {
+        return new Watch() {
+            @Override
+            public Entry entry() {
+                return entry;
+            }
+
+            @Override
+            public void cancel() {
+                cancel.run();
+            }
+        };
+    }
 }

@@ -69,22 +69,14 @@ public final class FakeCluster {
         String key = "entry:" + entry.key();
         Consumer<Change> one = onChange::accept; // its own identity, so cancelling it leaves equal callbacks
         watches.computeIfAbsent(key, k -> new ArrayList<>()).add(one);
-        return Optional.of(new Watch() {
-            @Override
-            public Entry entry() {
-                return current;
-            }
-
-            @Override
-            public void cancel() {
-                synchronized (FakeCluster.this) {
-                    List<Consumer<Change>> left = watches.get(key);
-                    if (left != null) {
-                        left.remove(one);
-                    }
+        return Optional.of(Watch.of(current, () -> {
+            synchronized (FakeCluster.this) {
+                List<Consumer<Change>> left = watches.get(key);
+                if (left != null) {
+                    left.remove(one);
                 }
             }
-        });
+        }));
     }
 
     /** Watch notifications sent so far, as a server would count them. */

@@ -286,20 +286,8 @@ final class EtcdBackend implements Backend {
             watch.cancel().run();
             return Optional.empty();
         }
-        Entry read = current.get();
-        Runnable cancel = watch.cancel();
-        return Optional.of(new Watch() {
-            @Override
-            public Entry entry() {
-                return read;
-            }
-
-            /** Cancels the watcher on the stream, so the server sends nothing more for it. */
-            @Override
-            public void cancel() {
-                cancel.run();
-            }
-        });
+        // Cancelling closes the watcher on the stream, so the server sends nothing more for it.
+        return Optional.of(Watch.of(current.get(), watch.cancel()));
     }
 
     @Override

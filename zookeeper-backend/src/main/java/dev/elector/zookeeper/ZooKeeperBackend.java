@@ -232,37 +232,16 @@ final class ZooKeeperBackend implements Backend {
         return new Position(children.contains(self.key()), predecessor);
     }
 
-    /** A data watch; ZooKeeper's notification carries no more than the path, so every change is CHANGED. */
+    /**
+     * A data watch; ZooKeeper's notification carries no more than the path, so every change is CHANGED.
+     * Cancelling silences the watcher in the client only. Nothing is sent: for one watcher of several on a
+     * path, ZooKeeper's removeWatches only checks with the server, which keeps its one watch per path and
+     * connection and sends the event all the same, so a request would only delay the deletion behind it.
+     */
     @Override
     public Optional<Watch> watch(Entry entry, Consumer<Change> onChange) {
         PathWatcher watcher = new PathWatcher(onChange);
-        return read(entry.election(), entry.key(), watcher).map(current -> new PathWatch(current, watcher));
-    }
-
-    /** A watch left by {@link #watch}. */
-    private final class PathWatch implements Watch {
-        private final Entry entry;
-        private final PathWatcher watcher;
-
-        PathWatch(Entry entry, PathWatcher watcher) {
-            this.entry = entry;
-            this.watcher = watcher;
-        }
-
-        @Override
-        public Entry entry() {
-            return entry;
-        }
-
-        /**
-         * Silences the watcher in the client only. Nothing is sent: for one watcher of several on a path,
-         * ZooKeeper's removeWatches only checks with the server, which keeps its one watch per path and
-         * connection and sends the event all the same, so a request would only delay the deletion behind it.
-         */
-        @Override
-        public void cancel() {
-            watcher.cancelled = true;
-        }
+        return read(entry.election(), entry.key(), watcher).map(current -> Watch.of(current, () -> watcher.cancelled = true));
     }
 
     @Override
