@@ -434,7 +434,7 @@ final class Candidate implements Election {
                 return false;
             }
             t.end(reason, listeners);
-            listeners.tell(l -> l.revoked(t, reason));
+            listeners.revoked(t, reason);
         }
         log.info("{} no longer leads '{}' (token {}): {}", participantId(), name, t.fencingToken(), reason);
         return true;

@@ -56,6 +56,13 @@ final class Listeners implements Executor {
         });
     }
 
+    /** Queues the revocation of a term for the listeners that hear revocations; none wakes no thread. */
+    void revoked(Term t, RevocationReason reason) {
+        if (hearRevocation()) {
+            tell(l -> l.revoked(t, reason));
+        }
+    }
+
     /** Runs {@code task} on the listeners' thread, after every event queued so far. */
     @Override
     public void execute(Runnable task) {
@@ -69,6 +76,10 @@ final class Listeners implements Executor {
 
     /** Whether the end of {@code ended} has nothing to run here: no listener hears revocations, no handler awaited its loss. */
     boolean quietOn(Term ended) {
-        return ended.nothingAwaitedLoss() && listeners.stream().noneMatch(l -> HEARS_REVOCATION.get(l.getClass()));
+        return ended.nothingAwaitedLoss() && !hearRevocation();
+    }
+
+    private boolean hearRevocation() {
+        return listeners.stream().anyMatch(l -> HEARS_REVOCATION.get(l.getClass()));
     }
 }

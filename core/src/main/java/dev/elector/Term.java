@@ -78,7 +78,11 @@ final class Term implements Leadership {
         endedAt = deadline - now < 0 ? deadline : now;
         nothingAwaitedLoss = lost.getNumberOfDependents() == 0;
         ended = true;
-        callbacks.execute(() -> lost.complete(reason));
+        if (nothingAwaitedLoss) {
+            lost.complete(reason); // runs nothing: no thread need wake for it
+        } else {
+            callbacks.execute(() -> lost.complete(reason));
+        }
     }
 
     @Override

@@ -282,6 +282,14 @@ public final class Bench {
             long joined = System.nanoTime() - t0;
             figures.add(new Figure("mass_join_all_" + b, joined / 1e6, "ms", null, null));
             figures.add(new Figure("mass_join_first_leader_" + b, firstLeader / 1e6, "ms", null, null));
+            // Joining ends with each candidate's watches; count the changes once no call was made for a second.
+            long[] last = {-1};
+            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                long now = CountingBackendProvider.REQUESTS.get();
+                boolean quiet = now == last[0];
+                last[0] = now;
+                return quiet;
+            });
             int changes = 20;
             long notifications = CountingBackendProvider.NOTIFICATIONS.get();
             long requests = CountingBackendProvider.REQUESTS.get();

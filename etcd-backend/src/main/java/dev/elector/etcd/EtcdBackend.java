@@ -326,11 +326,13 @@ final class EtcdBackend implements Backend {
                 .Then(ops.toArray(Op[]::new))
                 .commit());
         if (handOver && response.isSucceeded()) {
-            kv.delete(mark).whenComplete((r, error) -> {
-                if (error != null) {
-                    log.debug("Could not delete the handover mark {}; it goes with the lease: {}", mark, error.toString());
-                }
-            });
+            // The successor heard of the handover from the transaction; the mark goes before we return, so it
+            // is not there when this coordinator joins again (it would queue behind it), nor for long for others.
+            try {
+                await("delete " + mark, kv.delete(mark));
+            } catch (ElectionException e) {
+                log.debug("Could not delete the handover mark {}; it goes with the lease: {}", mark, e.toString());
+            }
         }
         Set<String> used = ourKeys.get(own.election());
         if (used != null) {
