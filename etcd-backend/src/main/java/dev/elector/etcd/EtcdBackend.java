@@ -265,9 +265,10 @@ final class EtcdBackend implements Backend {
     @Override
     public Optional<Watch> watch(Entry entry, Consumer<Change> onChange) {
         ByteString key = keys.key(entry);
-        ByteString mark = key.concat(ByteString.copyFromUtf8(Keys.MARK));
-        WatchStream.Handle watch = watches.watch(key, mark.concat(ByteString.copyFrom(new byte[] {0})), 0,
-                events -> onChange.accept(Keys.handedOver(events, key, mark) ? Change.HANDED_OVER : Change.CHANGED));
+        ByteString end = key.concat(ByteString.copyFromUtf8(Keys.MARK + "\0"));
+        // Its creation, at revision order, is no change: a member behind the one that created it may replay it.
+        WatchStream.Handle watch = watches.watch(key, end, 0, entry.order(),
+                events -> onChange.accept(Keys.handedOver(events, key) ? Change.HANDED_OVER : Change.CHANGED));
         // Watch first, from the server's next revision, then read: a watch that starts at a past revision
         // is served by etcd's catch-up loop, up to 100 ms late, and a leader whose entry is deleted from
         // outside must hear of it no later than its successor does.
@@ -303,16 +304,17 @@ final class EtcdBackend implements Backend {
             // hear of a change up to etcd's catch-up interval late. Fires once: on the first event, or on an
             // error such as a member losing its leader.
             ByteString start = ByteString.copyFrom(prefix.getBytes());
-            watches.watch(start, WatchStream.prefixEnd(start), response.getHeader().getRevision() + 1, events -> onChange.run());
+            watches.watch(start, WatchStream.prefixEnd(start), response.getHeader().getRevision() + 1, 0, events -> onChange.run());
         }
         return response.getKvs().stream().filter(kv -> !keys.isMark(election, kv)).map(kv -> keys.entry(election, kv)).toList();
     }
 
     /**
-     * Guarded by create revision: never deletes a key of the same name that is not this entry. A handover puts
-     * the key's mark, bound to our lease, in the same transaction, so the successor's one watch sees both in
-     * one revision; the mark is deleted right after (or goes with the lease). A candidate joining in between
-     * sees the mark as its predecessor and waits for that deletion, as {@code etcdctl elect} would.
+     * Guarded by create revision: never deletes a key of the same name that is not this entry. A handover
+     * puts the key's mark, bound to our lease, in the same transaction, so the successor's one watch sees
+     * both in one revision; the mark is deleted before this returns (or goes with the lease). A candidate
+     * joining in between sees the mark as its predecessor and waits for that deletion, as {@code etcdctl
+     * elect} would.
      */
     @Override
     public void delete(Entry own, boolean handOver) {

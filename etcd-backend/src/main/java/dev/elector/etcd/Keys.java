@@ -47,7 +47,8 @@ final class Keys {
     }
 
     /** Whether the key's deletion and the put of its mark are among the events, in one revision. */
-    static boolean handedOver(List<Event> events, ByteString key, ByteString mark) {
+    static boolean handedOver(List<Event> events, ByteString key) {
+        ByteString mark = key.concat(ByteString.copyFromUtf8(MARK)); // made here: a watch keeps only the key
         long deleted = -1;
         for (Event e : events) {
             if (e.getType() == Event.EventType.DELETE && e.getKv().getKey().equals(key)) {

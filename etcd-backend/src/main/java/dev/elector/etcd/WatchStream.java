@@ -70,19 +70,20 @@ final class WatchStream implements AutoCloseable {
 
     /**
      * Watches the keys from {@code key} up to, not including, {@code rangeEnd}, from {@code fromRevision} on,
-     * or from the server's next revision if it is 0. {@code onChange} gets the events of the first response
+     * or from the server's next revision if it is 0, ignoring events at or before revision {@code seen}.
+     * {@code onChange} gets the events of the first response
      * (all of one or more revisions, never part of one), or none if the watch ended without an event.
      *
      * @return the watch's handle
      */
-    synchronized Handle watch(ByteString key, ByteString rangeEnd, long fromRevision, Consumer<List<Event>> onChange) {
+    synchronized Handle watch(ByteString key, ByteString rangeEnd, long fromRevision, long seen, Consumer<List<Event>> onChange) {
         if (closed) {
             throw new ElectionException("the etcd backend is closed");
         }
         if (current == null) {
             current = new Stream();
         }
-        return current.create(key, rangeEnd, fromRevision, onChange);
+        return current.create(key, rangeEnd, fromRevision, seen, onChange);
     }
 
     /** Ends the current stream, firing its watches; the next watch opens a new one. */
@@ -139,11 +140,14 @@ final class WatchStream implements AutoCloseable {
     /** One watch; {@code id} is known once etcd answered its create. */
     private static final class Watch {
         final Consumer<List<Event>> onChange;
+        /** Events at or before this revision are no change: the caller read that state already. */
+        final long seen;
         final CompletableFuture<Void> created = new CompletableFuture<>();
         long id = -1;
         boolean done;
 
-        Watch(Consumer<List<Event>> onChange) {
+        Watch(long seen, Consumer<List<Event>> onChange) {
+            this.seen = seen;
             this.onChange = onChange;
         }
     }
@@ -155,8 +159,8 @@ final class WatchStream implements AutoCloseable {
         final Map<Long, Watch> active = new HashMap<>();
         boolean ended;
 
-        Handle create(ByteString key, ByteString rangeEnd, long fromRevision, Consumer<List<Event>> onChange) {
-            Watch w = new Watch(onChange);
+        Handle create(ByteString key, ByteString rangeEnd, long fromRevision, long seen, Consumer<List<Event>> onChange) {
+            Watch w = new Watch(seen, onChange);
             creating.add(w);
             WatchCreateRequest.Builder create = WatchCreateRequest.newBuilder().setKey(key).setRangeEnd(rangeEnd);
             if (fromRevision > 0) {
@@ -206,10 +210,11 @@ final class WatchStream implements AutoCloseable {
                         return;
                     }
                 } else if (response.getEventsCount() > 0 || response.getCanceled() || response.getCompactRevision() != 0) {
-                    w = active.remove(response.getWatchId());
-                    if (w == null || w.done) {
+                    w = active.get(response.getWatchId());
+                    if (w == null || w.done || (!response.getCanceled() && response.getCompactRevision() == 0 && seen(w, response))) {
                         return;
                     }
+                    active.remove(w.id);
                     if (!response.getCanceled()) {
                         sendCancel(w.id); // one-shot: the server need not watch on
                     }
@@ -220,6 +225,15 @@ final class WatchStream implements AutoCloseable {
                 run = w.onChange;
             }
             run.accept(response.getEventsList());
+        }
+
+        /**
+         * Whether every event of a response is one the caller had seen: a watch from "now" on a member that
+         * lags behind the one that answered a write can still replay that write, such as our own entry's
+         * creation, which would otherwise read as a change of the entry.
+         */
+        private boolean seen(Watch w, WatchResponse response) {
+            return response.getEventsList().stream().allMatch(e -> e.getKv().getModRevision() <= w.seen);
         }
 
         @Override
