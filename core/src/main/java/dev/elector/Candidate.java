@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Candidate implements Election {
     private static final Logger log = LoggerFactory.getLogger(Candidate.class);
+
     private enum State { NEW, RUNNING, CLOSED }
 
     private final DefaultCoordinator coordinator;

@@ -11,9 +11,8 @@ public interface Watch {
 
     /**
      * Withdraws the watch if it has not fired, so that a candidate deleting its own entry wakes its successor
-     * only, not itself. Other watches on the same entry stay. Does nothing if it fired or was withdrawn. Must
-     * not block: a request it sends goes ahead of the next one of the same session, as ZooKeeper's
-     * {@code removeWatches} does.
+     * only, not itself: once this returns, the callback never runs. Other watches on the same entry stay.
+     * Does nothing if it fired or was withdrawn. Must not block.
      */
     void cancel();
 

@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -248,8 +249,7 @@ final class EtcdBackend implements Backend {
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((response, error) -> {
                     if (error != null) {
-                        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
-                        throw new ElectionException("etcd could not " + what + ": " + cause, cause);
+                        throw failed(what, error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
                     }
                     List<KeyValue> kvs = response.getKvs();
                     boolean present = !kvs.isEmpty() && kvs.get(0).getCreateRevision() == self.order() && kvs.get(0).getLease() == self.owner();
@@ -265,7 +265,7 @@ final class EtcdBackend implements Backend {
     @Override
     public Optional<Watch> watch(Entry entry, Consumer<Change> onChange) {
         ByteString key = keys.key(entry);
-        ByteString end = key.concat(ByteString.copyFromUtf8(Keys.MARK + "\0"));
+        ByteString end = Keys.mark(key).concat(ByteString.copyFrom(new byte[] {0})); // the mark included
         // Its creation, at revision order, is no change: a member behind the one that created it may replay it.
         WatchStream.Handle watch = watches.watch(key, end, 0, entry.order(),
                 events -> onChange.accept(Keys.handedOver(events, key) ? Change.HANDED_OVER : Change.CHANGED));
@@ -318,8 +318,9 @@ final class EtcdBackend implements Backend {
      */
     @Override
     public void delete(Entry own, boolean handOver) {
-        ByteSequence key = bytes(keys.prefix(own.election()) + own.key());
-        ByteSequence mark = bytes(keys.prefix(own.election()) + own.key() + Keys.MARK);
+        ByteString name = keys.key(own);
+        ByteSequence key = ByteSequence.from(name);
+        ByteSequence mark = ByteSequence.from(Keys.mark(name));
         List<Op> ops = handOver
                 ? List.of(Op.delete(key, DeleteOption.DEFAULT), Op.put(mark, ByteSequence.EMPTY, PutOption.builder().withLeaseId(own.owner()).build()))
                 : List.of(Op.delete(key, DeleteOption.DEFAULT));
@@ -367,10 +368,17 @@ final class EtcdBackend implements Backend {
             Thread.currentThread().interrupt();
             throw new ElectionException("Interrupted while trying to " + what, e);
         } catch (ExecutionException e) {
-            throw new ElectionException("etcd could not " + what + ": " + e.getCause().getMessage(), e.getCause());
+            throw failed(what, e.getCause());
         } catch (TimeoutException e) {
             call.cancel(true);
-            throw new ElectionException("etcd did not " + what + " within " + timeout, e);
+            throw failed(what, e);
         }
+    }
+
+    /** The error for a call that failed or timed out, the same whether it was awaited or not. */
+    private ElectionException failed(String what, Throwable cause) {
+        return cause instanceof TimeoutException
+                ? new ElectionException("etcd did not " + what + " within " + timeout, cause)
+                : new ElectionException("etcd could not " + what + ": " + cause.getMessage(), cause);
     }
 }

@@ -31,6 +31,11 @@ final class Keys {
         return ByteString.copyFromUtf8(prefix(entry.election()) + entry.key());
     }
 
+    /** The handover mark of the candidate at {@code key}. */
+    static ByteString mark(ByteString key) {
+        return key.concat(ByteString.copyFromUtf8(MARK));
+    }
+
     /** A handover mark, which a listing leaves out; a position read keeps it, to be waited for. */
     boolean isMark(String election, KeyValue kv) {
         return kv.getKey().toString(StandardCharsets.UTF_8).substring(prefix(election).length()).contains("/");
@@ -48,7 +53,7 @@ final class Keys {
 
     /** Whether the key's deletion and the put of its mark are among the events, in one revision. */
     static boolean handedOver(List<Event> events, ByteString key) {
-        ByteString mark = key.concat(ByteString.copyFromUtf8(MARK)); // made here: a watch keeps only the key
+        ByteString mark = mark(key); // made here: a watch keeps only the key
         long deleted = -1;
         for (Event e : events) {
             if (e.getType() == Event.EventType.DELETE && e.getKv().getKey().equals(key)) {

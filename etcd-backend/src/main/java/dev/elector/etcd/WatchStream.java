@@ -71,8 +71,8 @@ final class WatchStream implements AutoCloseable {
     /**
      * Watches the keys from {@code key} up to, not including, {@code rangeEnd}, from {@code fromRevision} on,
      * or from the server's next revision if it is 0, ignoring events at or before revision {@code seen}.
-     * {@code onChange} gets the events of the first response
-     * (all of one or more revisions, never part of one), or none if the watch ended without an event.
+     * {@code onChange} gets the events of the first response (all of one or more revisions, never part of
+     * one), or none if the watch ended without an event.
      *
      * @return the watch's handle
      */
