@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +59,7 @@ final class Candidate implements Election {
         this.name = name;
         this.options = options;
         this.actor = new SerialExecutor(coordinator.workers());
-        this.listeners = new Listeners(name, coordinator.callbackPool());
+        this.listeners = new Listeners(name, options.listenerExecutor(), coordinator.callbackPool(), actor);
         this.givenUp = new GivenUp(coordinator, listeners, actor, "'" + name + "' of " + options.participantId(), this::retryLater);
     }
 
@@ -143,13 +144,26 @@ final class Candidate implements Election {
             return false;
         }
         boolean mayHandOver = !listeners.onOwnThread(); // see closeOnActor
-        return await(actor.submitHereIfIdle(() -> {
+        return onActor(() -> {
             Term t = term.get();
             if (t == null || !endTerm(t, RevocationReason.RESIGNED)) {
                 return CompletableFuture.completedFuture(false);
             }
             return rejoin(mayHandOver).thenApply(joined -> true);
-        }).thenCompose(resigned -> resigned), "resign");
+        }, true, "resign");
+    }
+
+    /**
+     * Runs the work of {@code close()} or {@code resign()} on the actor (here if it is idle) and waits for it;
+     * but from a listener on the user's executor, maybe a backend's own thread that the answer must come
+     * on, it only queues the work and returns {@code queued}.
+     */
+    private <T> T onActor(Supplier<CompletableFuture<T>> work, T queued, String what) {
+        if (listeners.onOwnThread() && listeners.onUsersExecutor()) {
+            actor.execute(work::get);
+            return queued;
+        }
+        return await(actor.submitHereIfIdle(work).thenCompose(done -> done), what);
     }
 
     @Override
@@ -189,7 +203,7 @@ final class Candidate implements Election {
         // before the entry goes, so the deletion must not be marked as a handover.
         boolean mayHandOver = !listeners.onOwnThread();
         endTerm(term.get(), RevocationReason.CLOSED);
-        await(actor.submitHereIfIdle(() -> {
+        onActor(() -> {
             watchId++;
             endTerm(term.get(), RevocationReason.CLOSED); // a claim that was in flight
             CompletableFuture<Void> left = leave(mayHandOver);
@@ -200,7 +214,7 @@ final class Candidate implements Election {
                 log.warn("Could not delete the entry of {} in '{}'; it goes when the session ends", participantId(), name, e);
             }
             return left;
-        }).thenCompose(deleted -> deleted), "close");
+        }, null, "close");
     }
 
     /**
@@ -292,9 +306,10 @@ final class Candidate implements Election {
             // Publishing the term and queueing its election under one lock with endTerm keeps listeners from
             // hearing of a revocation before the election it ends.
             term.set(t);
-            listeners.tell(l -> l.elected(t));
+            listeners.queue(l -> l.elected(t));
             termSignal.notifyAll();
         }
+        listeners.deliver();
         if (!liveness.isValid(epoch)) {
             // The watchdog may have fired between the check in step() and the set, seeing no term to end.
             if (endTerm(t, RevocationReason.DEADLINE_PASSED)) {
@@ -435,8 +450,9 @@ final class Candidate implements Election {
                 return false;
             }
             t.end(reason, listeners);
-            listeners.revoked(t, reason);
+            listeners.queueRevoked(t, reason);
         }
+        listeners.deliver();
         log.info("{} no longer leads '{}' (token {}): {}", participantId(), name, t.fencingToken(), reason);
         return true;
     }
@@ -466,9 +482,8 @@ final class Candidate implements Election {
     }
 
     /**
-     * Sends the position read for a candidate whose predecessor changed, without waiting for it. Its answer
-     * claims if this candidate is first and nothing changed meanwhile (the watch id, our entry and its
-     * watch, the session); anything else steps again on the actor.
+     * Sends the position read for a candidate whose predecessor changed, without waiting. Its answer claims
+     * if we are first and nothing changed meanwhile (watch id, entry, own watch, session); else we step.
      *
      * @return false if the read cannot be sent ahead, and the caller must step
      */
@@ -478,8 +493,11 @@ final class Candidate implements Election {
         if (!mayClaimWith(me, epoch)) {
             return false;
         }
-        backend.position(me).toCompletableFuture().orTimeout(coordinator.operationTimeout().toNanos(), TimeUnit.NANOSECONDS)
-                .whenComplete((position, error) -> {
+        CompletableFuture<Position> read = backend.position(me).toCompletableFuture();
+        Duration limit = coordinator.operationTimeout(); // on the coordinator's timer: orTimeout's thread would wake per read
+        Runnable cancelTimeout = coordinator.schedule(() -> read.completeExceptionally(new TimeoutException("no answer within " + limit)), limit);
+        read.whenComplete((position, error) -> {
+            cancelTimeout.run();
             Runnable decide = () -> {
                 if (id != watchId || state != State.RUNNING) {
                     return; // outdated

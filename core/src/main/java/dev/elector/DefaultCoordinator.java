@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -201,14 +202,22 @@ final class DefaultCoordinator implements Coordinator {
         return Duration.ofMillis(millis);
     }
 
-    void schedule(Runnable task, Duration delay) {
+    /**
+     * Runs {@code task} on the timer after {@code delay}. The timer always holds an earlier task (the next
+     * renewal or deadline check), so a later one wakes no thread; and a cancelled one leaves the queue.
+     *
+     * @return what cancels the task
+     */
+    Runnable schedule(Runnable task, Duration delay) {
         if (!timer.isShutdown()) {
             try {
-                timer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+                ScheduledFuture<?> scheduled = timer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+                return () -> scheduled.cancel(false);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 // closing: nothing left to retry
             }
         }
+        return () -> { };
     }
 
     void forget(Candidate candidate) {

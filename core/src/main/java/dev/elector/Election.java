@@ -82,14 +82,17 @@ public interface Election extends AutoCloseable {
      * Gives up leadership and moves to the back of the queue, staying a candidate. Blocks until the
      * candidate entry is replaced. The old entry is deleted once this election's {@code revoked()} listeners
      * and {@link Leadership#lost()} handlers have returned (for at most a second), marked as a handover so
-     * the successor takes over at once. Does nothing when this participant does not lead.
+     * the successor takes over at once. Does nothing when this participant does not lead. Called from a
+     * listener on an executor set with {@link ElectionOptions.Builder#listenerExecutor}, which may be a
+     * backend's own thread, it does not wait: the term ends and the entry is replaced right after.
      *
-     * @return {@code true} if a term was ended
+     * @return {@code true} if a term was ended; from such a listener, if this participant led when called
      */
     boolean resign();
 
     /**
-     * Adds a listener, called on this election's serial executor.
+     * Adds a listener, called on this election's serial executor: on the coordinator's listener threads, or
+     * on the executor set with {@link ElectionOptions.Builder#listenerExecutor}.
      *
      * @param listener the listener
      */
@@ -104,7 +107,8 @@ public interface Election extends AutoCloseable {
 
     /**
      * Leaves the election: ends any term, deletes the candidate entry as {@link #resign()} does, so the
-     * successor takes over at once, and stops following. Idempotent.
+     * successor takes over at once, and stops following. Idempotent. Like {@link #resign()}, it does not
+     * wait for the deletion when called from a listener on an executor of the user's choosing.
      */
     @Override
     void close();

@@ -1,6 +1,8 @@
 package dev.elector;
 
 import java.net.InetAddress;
+import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -14,6 +16,7 @@ public final class ElectionOptions {
     private final String participantId;
     private final String metadata;
     private final boolean observer;
+    private final Executor listenerExecutor;
 
     private ElectionOptions(Builder b) {
         this.participantId = b.participantId == null ? defaultId() : Checks.noControl("participantId", b.participantId);
@@ -27,6 +30,7 @@ public final class ElectionOptions {
                     + MAX_METADATA_LENGTH);
         }
         this.observer = b.observer;
+        this.listenerExecutor = b.listenerExecutor;
     }
 
     /**
@@ -74,6 +78,16 @@ public final class ElectionOptions {
         return observer;
     }
 
+    /**
+     * Where this election's listeners and its terms' {@link Leadership#lost()} handlers run, if not on the
+     * coordinator's listener threads.
+     *
+     * @return the executor set with {@link Builder#listenerExecutor}, or empty for the default
+     */
+    public Optional<Executor> listenerExecutor() {
+        return Optional.ofNullable(listenerExecutor);
+    }
+
     private static String defaultId() {
         String host;
         try {
@@ -89,6 +103,7 @@ public final class ElectionOptions {
         private String participantId;
         private String metadata = "";
         private boolean observer;
+        private Executor listenerExecutor;
 
         private Builder() {
         }
@@ -124,6 +139,27 @@ public final class ElectionOptions {
          */
         public Builder observer(boolean value) {
             this.observer = value;
+            return this;
+        }
+
+        /**
+         * Runs this election's listeners, and its terms' {@link Leadership#lost()} handlers, on {@code value}
+         * instead of the coordinator's listener threads. They still run one at a time, in order, never under
+         * a lock and never inside a step of the election. With a direct executor ({@code Runnable::run}) they
+         * run on the thread that made the change, as Curator's {@code LeaderLatch} calls its listeners on
+         * ZooKeeper's event thread: {@code elected()} comes one thread hand-off sooner, but that thread is a
+         * backend's event thread, Elector's timer or a caller of {@code close()}, so a listener that blocks
+         * there delays every election of the coordinator. Such a listener should only hand work off. A
+         * term's validity never depends on the listeners: it ends at its deadline whatever they do.
+         *
+         * @param value the executor; not null (leave it unset for the default)
+         * @return this builder
+         */
+        public Builder listenerExecutor(Executor value) {
+            if (value == null) {
+                throw new IllegalArgumentException("listenerExecutor must not be null; leave it unset for the coordinator's listener threads");
+            }
+            this.listenerExecutor = value;
             return this;
         }
 

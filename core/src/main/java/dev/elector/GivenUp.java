@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,7 @@ final class GivenUp {
     private final SerialExecutor actor;
     private final String who;
     private final Runnable retry;
+    private final Executor deleteFromListeners;
     private final List<Entry> stale = new ArrayList<>();
 
     /**
@@ -45,6 +47,8 @@ final class GivenUp {
         this.actor = actor;
         this.who = who;
         this.retry = retry;
+        // A deletion waiting for the listeners runs on their thread once they are done, if it is Elector's.
+        this.deleteFromListeners = listeners.onUsersExecutor() ? coordinator.workers() : Runnable::run;
     }
 
     /** Whether every entry given up is deleted, or under way. */
@@ -83,19 +87,20 @@ final class GivenUp {
             return deleted;
         }
         AtomicBoolean started = new AtomicBoolean();
-        // Right behind the revocation, on the listeners' own thread: one thread hand-off fewer before the
-        // successor hears.
-        listeners.execute(() -> {
-            if (started.compareAndSet(false, true)) {
-                delete(led, true, deleted);
-            }
-        });
-        coordinator.schedule(() -> {
+        Runnable cancelTimeout = coordinator.schedule(() -> {
             if (started.compareAndSet(false, true)) {
                 log.info("The revocation listeners of {} took over {}; it gives way unmarked", who, REVOCATION_WAIT);
                 actor.execute(() -> delete(led, false, deleted));
             }
         }, REVOCATION_WAIT);
+        // Right behind the revocation, on the listeners' own thread: one thread hand-off fewer before the
+        // successor hears.
+        listeners.execute(() -> {
+            if (started.compareAndSet(false, true)) {
+                cancelTimeout.run();
+                deleteFromListeners.execute(() -> delete(led, true, deleted));
+            }
+        });
         return deleted;
     }
 

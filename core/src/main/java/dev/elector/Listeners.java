@@ -2,6 +2,7 @@ package dev.elector;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -10,9 +11,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The listeners of one election and the serial executor they run on: in order, never under a lock, never
- * on a backend's thread. The {@link Leadership#lost()} stage of its terms completes here too.
+ * inside a task of the election's actor. The {@link Leadership#lost()} stage of its terms completes here too.
+ * Events are queued under the election's lock, in the order they happened, and delivered once it is
+ * released ({@link #deliver()}): on a direct executor they run on the delivering thread.
  */
-final class Listeners implements Executor {
+final class Listeners {
     private static final Logger log = LoggerFactory.getLogger(Listeners.class);
     /** Whether a listener class overrides {@code revoked}; one that does not has nothing to run on a loss. */
     private static final ClassValue<Boolean> HEARS_REVOCATION = new ClassValue<>() {
@@ -28,11 +31,30 @@ final class Listeners implements Executor {
 
     private final String election;
     private final SerialExecutor executor;
+    private final SerialExecutor actor;
+    private final boolean onUsersExecutor;
+    private final Runnable flush;
     private final List<ElectionListener> listeners = new CopyOnWriteArrayList<>();
 
-    Listeners(String election, Executor pool) {
+    /**
+     * @param chosen the user's executor for listeners, if any
+     * @param pool Elector's listener threads, for when none was chosen
+     * @param actor the election's actor: a listener it would run could wait for the actor's next task
+     */
+    Listeners(String election, Optional<Executor> chosen, Executor pool, SerialExecutor actor) {
         this.election = election;
-        this.executor = new SerialExecutor(pool);
+        this.onUsersExecutor = chosen.isPresent();
+        this.executor = new SerialExecutor(chosen.orElse(pool));
+        this.actor = actor;
+        this.flush = this.executor::flush;
+    }
+
+    /**
+     * Whether listeners run on an executor the user chose, which may be a backend's own thread: work queued
+     * behind them must not wait for the backend there.
+     */
+    boolean onUsersExecutor() {
+        return onUsersExecutor;
     }
 
     void add(ElectionListener listener) {
@@ -43,9 +65,15 @@ final class Listeners implements Executor {
         listeners.remove(listener);
     }
 
-    /** Queues an event for every listener, in order; one that throws harms none of the others. */
+    /** Queues an event for every listener, in order, and delivers it; one that throws harms none of the others. */
     void tell(Consumer<ElectionListener> event) {
-        executor.execute(() -> {
+        queue(event);
+        deliver();
+    }
+
+    /** Queues an event for every listener, to go out at the next {@link #deliver()}. */
+    void queue(Consumer<ElectionListener> event) {
+        queueTask(() -> {
             for (ElectionListener listener : listeners) {
                 try {
                     event.accept(listener);
@@ -56,17 +84,34 @@ final class Listeners implements Executor {
         });
     }
 
-    /** Queues the revocation of a term for the listeners that hear revocations; none wakes no thread. */
-    void revoked(Term t, RevocationReason reason) {
+    /** Queues the revocation of a term for the listeners that hear revocations; none queues nothing. */
+    void queueRevoked(Term t, RevocationReason reason) {
         if (hearRevocation()) {
-            tell(l -> l.revoked(t, reason));
+            queue(l -> l.revoked(t, reason));
         }
     }
 
-    /** Runs {@code task} on the listeners' thread, after every event queued so far. */
-    @Override
-    public void execute(Runnable task) {
-        executor.execute(task);
+    /** Queues {@code task} to run on the listeners' executor after every event queued so far. */
+    void queueTask(Runnable task) {
+        executor.queue(task);
+    }
+
+    /** Queues {@code task} behind every event queued so far, and delivers. */
+    void execute(Runnable task) {
+        queueTask(task);
+        deliver();
+    }
+
+    /**
+     * Starts what is queued; inside a task of the actor, once that task is over, as a listener on a direct
+     * executor may call back into the election and wait for the actor. Call it outside any lock.
+     */
+    void deliver() {
+        if (actor.runsOnCurrentThread()) {
+            actor.afterTask(flush);
+        } else {
+            executor.flush();
+        }
     }
 
     /** Whether the calling thread is running a listener: it must not wait for events queued behind it. */

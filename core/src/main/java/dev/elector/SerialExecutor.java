@@ -20,6 +20,8 @@ final class SerialExecutor implements Executor {
     private boolean scheduled;
     /** The thread running a task right now, if any. */
     private volatile Thread running;
+    /** What the running task asked to run after it; touched only by the thread running a task. */
+    private Runnable after;
 
     SerialExecutor(Executor pool) {
         this.pool = pool;
@@ -27,14 +29,51 @@ final class SerialExecutor implements Executor {
 
     @Override
     public void execute(Runnable task) {
+        queue(task);
+        flush();
+    }
+
+    /**
+     * Adds {@code task} in turn without starting it: for a caller holding a lock, which must not run tasks
+     * on a direct pool. {@link #flush()} starts it.
+     */
+    void queue(Runnable task) {
         synchronized (this) {
             queue.add(task);
-            if (scheduled) {
+        }
+    }
+
+    /** Starts the queued tasks unless they are running already; on a direct pool they run here and now. */
+    void flush() {
+        synchronized (this) {
+            if (scheduled || queue.isEmpty()) {
                 return;
             }
             scheduled = true;
         }
         schedule();
+    }
+
+    /**
+     * Runs {@code hook} on this thread once the task running on it now has finished and the executor is
+     * free again: for work that must not run inside a task, such as a listener that may wait for a later
+     * task. The same hook asked for twice runs once.
+     *
+     * @throws IllegalStateException if no task of this executor runs on the calling thread
+     */
+    void afterTask(Runnable hook) {
+        if (!runsOnCurrentThread()) {
+            throw new IllegalStateException("no task of this executor runs on " + Thread.currentThread().getName());
+        }
+        if (after == null || after == hook) {
+            after = hook;
+        } else {
+            Runnable first = after;
+            after = () -> {
+                first.run();
+                hook.run();
+            };
+        }
     }
 
     /**
@@ -112,6 +151,7 @@ final class SerialExecutor implements Executor {
 
     private void run(Runnable task) {
         running = Thread.currentThread();
+        Runnable then = null;
         try {
             if (task != null) {
                 task.run();
@@ -119,6 +159,8 @@ final class SerialExecutor implements Executor {
         } catch (Throwable t) {
             log.error("Task failed on a serial executor; later tasks still run", t);
         } finally {
+            then = after;
+            after = null;
             running = null;
             boolean more;
             synchronized (this) {
@@ -128,6 +170,9 @@ final class SerialExecutor implements Executor {
             if (more) {
                 schedule();
             }
+        }
+        if (then != null) {
+            then.run();
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.elector;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 
 /** One term. Its validity is read live from the coordinator's liveness, until the term ends. */
 final class Term implements Leadership {
@@ -70,9 +69,10 @@ final class Term implements Leadership {
 
     /**
      * Ends the term: from now on it is invalid, and its deadline is frozen no later than now. The
-     * {@link #lost()} stage completes on {@code callbacks}, so user code never runs on Elector's timer.
+     * {@link #lost()} stage completes on the listeners' executor, queued here and run at their next delivery,
+     * so its handlers run in order with the listeners and never under the caller's lock.
      */
-    void end(RevocationReason reason, Executor callbacks) {
+    void end(RevocationReason reason, Listeners callbacks) {
         long now = System.nanoTime();
         long deadline = liveness.deadline();
         endedAt = deadline - now < 0 ? deadline : now;
@@ -81,7 +81,7 @@ final class Term implements Leadership {
         if (nothingAwaitedLoss) {
             lost.complete(reason); // runs nothing: no thread need wake for it
         } else {
-            callbacks.execute(() -> lost.complete(reason));
+            callbacks.queueTask(() -> lost.complete(reason));
         }
     }
 

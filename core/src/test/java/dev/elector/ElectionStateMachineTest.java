@@ -16,7 +16,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -345,6 +348,91 @@ class ElectionStateMachineTest {
         assertTrue(events.events.get(3).endsWith(":CLOSED"));
         assertTrue(events.threads.stream().allMatch(n -> n.startsWith("elector-") && n.contains("-callback-")), events.threads.toString());
         assertTrue(cluster.queue("job").isEmpty(), "close deletes the entry");
+    }
+
+    @Test
+    void aListenerExecutorOfTheUsersChoiceRunsEveryEventAndLossHandlerInOrder() throws Exception {
+        ExecutorService mine = Executors.newSingleThreadExecutor(r -> new Thread(r, "users-listener-thread"));
+        try {
+            Coordinator c = coordinator();
+            RecordingListener events = new RecordingListener();
+            Election e = c.election("job", ElectionOptions.builder().participantId("solo").listenerExecutor(mine).build());
+            e.addListener(events);
+            e.start();
+            Leadership term = e.awaitLeadership(WAIT);
+            List<String> lostOn = new CopyOnWriteArrayList<>();
+            term.lost().thenRun(() -> lostOn.add(Thread.currentThread().getName()));
+            assertTrue(e.resign());
+            e.awaitLeadership(WAIT);
+            e.close();
+            await().atMost(WAIT).until(() -> events.events.size() == 4 && lostOn.size() == 1);
+            assertEquals("elected:" + term.fencingToken(), events.events.get(0));
+            assertEquals("revoked:" + term.fencingToken() + ":RESIGNED", events.events.get(1));
+            assertTrue(events.events.get(3).endsWith(":CLOSED"), events.events.toString());
+            assertEquals(List.of("users-listener-thread"), lostOn);
+            assertTrue(events.threads.stream().allMatch("users-listener-thread"::equals), events.threads.toString());
+        } finally {
+            mine.shutdownNow();
+        }
+    }
+
+    @Test
+    void aDirectListenerRunsOnTheNotifyingThreadOutsideAnyLockAndMayResignFromThere() throws Exception {
+        Coordinator c = coordinator();
+        Election a = candidate(c, "a", new RecordingListener());
+        a.awaitLeadership(WAIT);
+        Election b = c.election("job", ElectionOptions.builder().participantId("b").listenerExecutor(Runnable::run).build());
+        List<String> threads = new CopyOnWriteArrayList<>();
+        List<String> lockedOut = new CopyOnWriteArrayList<>();
+        CompletableFuture<Long> resignTook = new CompletableFuture<>();
+        b.addListener(new ElectionListener() {
+            @Override
+            public void elected(Leadership term) {
+                threads.add(Thread.currentThread().getName());
+                if (!takesTheElectionsLock(b)) {
+                    lockedOut.add("elected");
+                }
+                if (threads.size() == 1) {
+                    long start = System.nanoTime();
+                    b.resign(); // on the notifying thread: queued, not awaited
+                    resignTook.complete(System.nanoTime() - start);
+                }
+            }
+
+            @Override
+            public void revoked(Leadership term, RevocationReason reason) {
+                if (!takesTheElectionsLock(b)) {
+                    lockedOut.add("revoked:" + reason);
+                }
+            }
+        });
+        b.start();
+        await().atMost(WAIT).until(() -> cluster.queue("job").size() == 2 && cluster.watchesOn(cluster.queue("job").get(0)) == 2);
+        a.close();
+        long took = resignTook.get(10, TimeUnit.SECONDS);
+        assertTrue(took < TimeUnit.MILLISECONDS.toNanos(500), "resign() from a direct listener waited " + took / 1_000_000 + " ms");
+        // b resigned, joined again alone, and leads again.
+        await().atMost(WAIT).until(() -> threads.size() == 2 && b.isLeader());
+        b.close(); // revoked() runs on this thread
+        assertEquals("fake-cluster-notifier", threads.get(0), "elected() ran on the thread that noticed a's deletion");
+        assertEquals(List.of(), lockedOut, "a listener ran while the election's lock was held");
+    }
+
+    /** Whether another thread can take the election's lock (awaitLeadership waits under it) within 5 s. */
+    private static boolean takesTheElectionsLock(Election e) {
+        CompletableFuture<Void> other = CompletableFuture.runAsync(() -> {
+            try {
+                e.awaitLeadership(Duration.ofMillis(1));
+            } catch (ElectionException | InterruptedException expected) {
+                // timed out or closed: it got the lock, which is all this asks
+            }
+        });
+        try {
+            other.get(5, TimeUnit.SECONDS);
+            return true;
+        } catch (Exception timedOut) {
+            return false;
+        }
     }
 
     @Test

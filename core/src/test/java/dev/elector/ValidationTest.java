@@ -76,5 +76,6 @@ class ValidationTest {
         assertTrue(message(() -> ElectionOptions.builder().participantId("").build()).contains("1 to 128"));
         assertTrue(message(() -> ElectionOptions.builder().participantId("a\nb").build()).contains("U+000A"));
         assertTrue(message(() -> ElectionOptions.builder().metadata("m".repeat(2000)).build()).contains("1024"));
+        assertTrue(message(() -> ElectionOptions.builder().listenerExecutor(null)).contains("listenerExecutor must not be null"));
     }
 }

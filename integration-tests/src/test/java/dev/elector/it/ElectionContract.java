@@ -372,6 +372,38 @@ public abstract class ElectionContract {
         await().atMost(WAIT).until(() -> cluster().entries(namespace, ELECTION) == 1);
     }
 
+    /**
+     * A listener on a direct executor runs on the backend's own thread (ZooKeeper's event thread, the etcd
+     * watch stream's): there a resign() that waited for the backend would wait for that very thread.
+     */
+    @Test
+    void aDirectListenerIsCalledOnTheBackendsThreadAndMayResignFromThere() throws Exception {
+        Election a = candidate(coordinator(), "a", null);
+        a.awaitLeadership(WAIT);
+        Election b = coordinator().election(ELECTION, ElectionOptions.builder().participantId("b").listenerExecutor(Runnable::run).build());
+        List<String> threads = new CopyOnWriteArrayList<>();
+        CompletableFuture<Long> resignTook = new CompletableFuture<>();
+        b.addListener(new ElectionListener() {
+            @Override
+            public void elected(Leadership term) {
+                threads.add(Thread.currentThread().getName());
+                if (threads.size() == 1) {
+                    long start = System.nanoTime();
+                    b.resign();
+                    resignTook.complete(System.nanoTime() - start);
+                }
+            }
+        });
+        b.start();
+        await().atMost(WAIT).until(() -> b.participants().size() == 2);
+        a.close();
+        long took = resignTook.get(10, TimeUnit.SECONDS);
+        assertTrue(took < TimeUnit.SECONDS.toNanos(1), "resign() from a direct listener took " + took / 1_000_000 + " ms");
+        // b resigned from its listener, joined again behind nobody, and leads again.
+        await().atMost(WAIT).until(() -> threads.size() == 2 && b.isLeader());
+        assertFalse(threads.get(0).matches("elector-.*-callback-.*"), "elected() ran on Elector's listener thread " + threads.get(0));
+    }
+
     @Test
     void anObserverSeesEveryLeaderChangeInOrder() {
         Coordinator c = coordinator();
