@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -86,7 +87,9 @@ public final class Bench {
                 RawRecipe raw = b.equals("zk") ? new RawRecipe.Latch(zk) : new RawRecipe.EtcdElection(etcd);
                 if (wanted("handover")) {
                     log("%s: graceful handover", b);
-                    handover(cluster, b, raw, quick ? 200 : 500);
+                    handover(cluster, b, raw, quick ? 200 : 500, false);
+                    log("%s: graceful handover, listeners on the notifying thread", b);
+                    handover(cluster, b, raw, quick ? 200 : 500, true);
                 }
                 if (wanted("failover")) {
                     log("%s: crash failover", b);
@@ -120,9 +123,18 @@ public final class Bench {
      * timed step does (LeaderLatch.close(), jetcd's resign): delete the entry; the closed side joins again
      * after the clock stops, as the raw side does. {@code resign()} also joins again at the back inside the
      * call, so that work competes with the successor's claim on the same cores.
+     *
+     * @param direct whether Elector's listeners run on the thread that notices the change
+     *     ({@code listenerExecutor(Runnable::run)}), as LeaderLatch's do by default and jetcd's campaign
+     *     future completes, instead of on the election's listener thread
      */
-    private void handover(ClusterUnderTest cluster, String b, RawRecipe raw, int n) throws Exception {
-        String ns = "bench-handover-" + b;
+    private void handover(ClusterUnderTest cluster, String b, RawRecipe raw, int n, boolean direct) throws Exception {
+        String ns = "bench-handover-" + b + (direct ? "-direct" : "");
+        String what = direct ? "handover_direct" : "handover";
+        Function<String, ElectionOptions> options = id -> {
+            ElectionOptions.Builder builder = ElectionOptions.builder().participantId(id);
+            return direct ? builder.listenerExecutor(Runnable::run).build() : builder.build();
+        };
         BlockingQueue<Long> elected = new LinkedBlockingQueue<>();
         ElectionListener timing = new ElectionListener() {
             @Override
@@ -130,15 +142,18 @@ public final class Bench {
                 elected.add(System.nanoTime());
             }
         };
+        int rounds = direct ? n : 2 * n; // the variant gives way by close() only
         long[] byClose = new long[n];
-        long[] byResign = new long[n];
-        long[] baseline = new long[2 * n];
+        long[] byResign = new long[rounds - n];
+        long[] baseline = new long[rounds];
+        int closes = 0;
+        int resigns = 0;
         try (Coordinator c1 = Coordinator.connect(cluster.uri(ns)); Coordinator c2 = Coordinator.connect(cluster.uri(ns));
              RawRecipe.Pair pair = raw.pair("handover")) {
             Coordinator[] coordinators = {c1, c2};
             Election[] elections = new Election[2];
             for (int i = 0; i < 2; i++) {
-                elections[i] = coordinators[i].election("handover", ElectionOptions.builder().participantId("p" + i).build());
+                elections[i] = coordinators[i].election("handover", options.apply("p" + i));
                 elections[i].addListener(timing);
                 elections[i].start();
                 if (i == 0) {
@@ -147,30 +162,36 @@ public final class Bench {
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> elections[0].participants().size() == 2);
             elected.clear();
-            for (int i = 0; i < 2 * n; i++) {
+            for (int i = 0; i < rounds; i++) {
                 // Interleaved: one Elector handover, then one raw handover, so both see the same noise.
                 int leader = elections[0].isLeader() ? 0 : 1;
                 long t0 = System.nanoTime();
-                if (i % 2 == 0) {
+                if (direct || i % 2 == 0) {
                     elections[leader].close();
-                    byClose[i / 2] = poll(elected) - t0;
-                    elections[leader] = coordinators[leader].election("handover", ElectionOptions.builder().participantId("p" + leader).build());
+                    byClose[closes++] = poll(elected) - t0;
+                    elections[leader] = coordinators[leader].election("handover", options.apply("p" + leader));
                     elections[leader].addListener(timing);
                     elections[leader].start();
                     Election other = elections[1 - leader];
                     await().atMost(Duration.ofSeconds(30)).until(() -> other.participants().size() == 2);
                 } else {
                     elections[leader].resign();
-                    byResign[i / 2] = poll(elected) - t0;
+                    byResign[resigns++] = poll(elected) - t0;
                 }
                 baseline[i] = pair.handover();
             }
         }
         String label = b.equals("zk") ? "Curator LeaderLatch (close, then the next isLeader)" : "jetcd Election (resign, then the next campaign completes)";
-        percentiles("handover", b, byClose, Arrays.copyOfRange(baseline, 0, 2 * n), label, "close()");
-        percentiles("handover_resign", b, byResign, Arrays.copyOfRange(baseline, 0, 2 * n), label, "resign(), which also joins again");
-        notes.put("handover_" + b, String.format(Locale.ROOT, "%d handovers by close() and %d by resign(), each followed by one raw handover"
-                + " (%d raw in all); goal: p50 ratio <= 1.0, p99 ratio <= 1.1", n, n, 2 * n));
+        String on = direct ? ", listeners on the notifying thread" : "";
+        percentiles(what, b, byClose, baseline, label, "close()" + on);
+        if (!direct) {
+            percentiles(what + "_resign", b, byResign, baseline, label, "resign(), which also joins again");
+        }
+        notes.put(what + "_" + b, String.format(Locale.ROOT, "%d handovers by close() and %d by resign(), each followed by one raw handover"
+                + " (%d raw in all)%s; goal: p50 ratio <= 1.0, p99 ratio <= 1.1", n, rounds - n, rounds, direct
+                ? "; Elector's listeners run on the thread that notices the change (listenerExecutor(Runnable::run)), where LeaderLatch"
+                + " calls isLeader() by default and where jetcd completes the campaign's future"
+                : "; Elector's listeners run on the election's listener thread (the default)"));
     }
 
     private static long poll(BlockingQueue<Long> queue) throws InterruptedException {
@@ -434,9 +455,11 @@ public final class Bench {
         json.append("]\n");
         md.append("\nNotes:\n");
         notes.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
-        String last = String.format(Locale.ROOT, "bench handover_p50_ratio_zk=%.2f handover_p50_ratio_etcd=%.2f failover_p50_ratio_zk=%.2f"
+        String last = String.format(Locale.ROOT, "bench handover_p50_ratio_zk=%.2f handover_p50_ratio_etcd=%.2f handover_direct_p50_ratio_zk=%.2f"
+                        + " handover_direct_p50_ratio_etcd=%.2f failover_p50_ratio_zk=%.2f"
                         + " failover_p50_ratio_etcd=%.2f herd_notifications_per_change=%.1f threads_per_election=%.3f",
-                ratio("handover_p50_zk"), ratio("handover_p50_etcd"), value("failover_p50_ratio_zk"), value("failover_p50_ratio_etcd"),
+                ratio("handover_p50_zk"), ratio("handover_p50_etcd"), ratio("handover_direct_p50_zk"), ratio("handover_direct_p50_etcd"),
+                value("failover_p50_ratio_zk"), value("failover_p50_ratio_etcd"),
                 Math.max(value("herd_notifications_per_change_zk"), value("herd_notifications_per_change_etcd")),
                 Math.max(value("threads_per_election_zk"), value("threads_per_election_etcd")));
         md.append('\n').append(last).append('\n');
