@@ -89,11 +89,11 @@ public final class Bench {
                     log("%s: graceful handover", b);
                     handover(cluster, b, raw, quick ? 200 : 500, false);
                     log("%s: graceful handover, listeners on the notifying thread", b);
-                    handover(cluster, b, raw, quick ? 200 : 500, true);
+                    handover(cluster, b, raw, quick ? 100 : 500, true);
                 }
                 if (wanted("failover")) {
                     log("%s: crash failover", b);
-                    failover(cluster, b, raw, quick ? 3 : 10);
+                    failover(cluster, b, raw, quick ? 2 : 10);
                 }
                 if (wanted("herd")) {
                     log("%s: herd and mass join", b);
@@ -414,8 +414,8 @@ public final class Bench {
         Options options = new OptionsBuilder()
                 .include(HotPath.class.getName())
                 .forks(1)
-                .warmupIterations(quick ? 2 : 5).warmupTime(TimeValue.seconds(1))
-                .measurementIterations(quick ? 3 : 10).measurementTime(TimeValue.seconds(1))
+                .warmupIterations(quick ? 1 : 5).warmupTime(TimeValue.seconds(1))
+                .measurementIterations(quick ? 2 : 10).measurementTime(TimeValue.seconds(1))
                 .jvmArgsAppend("-Xmx256m", "-Dbench.zk=" + cluster.connectString(), "-Dbench.uri=" + cluster.uri("bench-hot"),
                         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
                 .build();
@@ -428,7 +428,7 @@ public final class Bench {
         figures.add(new Figure("token_via_leadership_ns", score.get("electorLeadershipToken"), "ns/call", null, null));
         figures.add(new Figure("token_of_held_term_ns", score.get("electorHeldTermToken"), "ns/call", null, null));
         figures.add(new Figure("clock_read_ns", score.get("clockRead"), "ns/call", null, null));
-        notes.put("hot_path", "JMH 1.37, average time, 1 fork, " + (quick ? "2 x 1 s warm-up, 3 x 1 s" : "5 x 1 s warm-up, 10 x 1 s")
+        notes.put("hot_path", "JMH 1.37, average time, 1 fork, " + (quick ? "1 x 1 s warm-up, 2 x 1 s" : "5 x 1 s warm-up, 10 x 1 s")
                 + " measured, leading on the ZooKeeper ensemble. isLeader() and isValid() read System.nanoTime() to check the term's"
                 + " deadline (clock_read_ns is that read alone), which LeaderLatch's flag does not do: its flag stays true until a"
                 + " ZooKeeper event turns it off. The token via leadership() adds an Optional.");
