@@ -76,9 +76,7 @@ final class Candidate implements Election {
     @Override
     public Election start() {
         synchronized (termSignal) {
-            if (state == State.CLOSED) {
-                throw new ElectionClosedException("election '" + name + "' of " + participantId() + " is closed");
-            }
+            ensureOpen();
             if (state == State.RUNNING) {
                 throw new IllegalStateException("election '" + name + "' of " + participantId() + " was already started");
             }
@@ -217,12 +215,9 @@ final class Candidate implements Election {
         }, null, "close");
     }
 
-    /**
-     * Ends the term because the coordinator's deadline passed or its session changed. Runs on any thread:
-     * the term ends here and now, and only the clean-up waits for the actor.
-     */
+    /** Ends the term because the deadline passed or the session changed: here and now, on any thread; the rest on the actor. */
     void livenessLost(RevocationReason reason, boolean entriesGone) {
-        boolean ended = endTerm(term.get(), reason);
+        boolean ended = endTerm(term.get(), reason, listeners::deliverFromOwnThreads); // the caller may hold the backend's lock
         if (!ended && !entriesGone) {
             return; // a waiting candidate keeps its place while the session may still recover
         }
@@ -445,6 +440,11 @@ final class Candidate implements Election {
     }
 
     private boolean endTerm(Term t, RevocationReason reason) {
+        return endTerm(t, reason, listeners::deliver);
+    }
+
+    /** @param deliver what delivers the revocation, once the term ended */
+    private boolean endTerm(Term t, RevocationReason reason, Runnable deliver) {
         synchronized (termSignal) {
             if (t == null || !term.compareAndSet(t, null)) {
                 return false;
@@ -452,7 +452,7 @@ final class Candidate implements Election {
             t.end(reason, listeners);
             listeners.queueRevoked(t, reason);
         }
-        listeners.deliver();
+        deliver.run();
         log.info("{} no longer leads '{}' (token {}): {}", participantId(), name, t.fencingToken(), reason);
         return true;
     }

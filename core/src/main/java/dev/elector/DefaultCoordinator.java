@@ -203,8 +203,8 @@ final class DefaultCoordinator implements Coordinator {
     }
 
     /**
-     * Runs {@code task} on the timer after {@code delay}. The timer always holds an earlier task (the next
-     * renewal or deadline check), so a later one wakes no thread; and a cancelled one leaves the queue.
+     * Runs {@code task} on the timer after {@code delay}. A task due after the timer's next one (while a
+     * session lives, the next renewal or deadline check) wakes no thread; a cancelled one leaves the queue.
      *
      * @return what cancels the task
      */

@@ -147,10 +147,14 @@ public final class ElectionOptions {
          * instead of the coordinator's listener threads. They still run one at a time, in order, never under
          * a lock and never inside a step of the election. With a direct executor ({@code Runnable::run}) they
          * run on the thread that made the change, as Curator's {@code LeaderLatch} calls its listeners on
-         * ZooKeeper's event thread: {@code elected()} comes one thread hand-off sooner, but that thread is a
-         * backend's event thread, Elector's timer or a caller of {@code close()}, so a listener that blocks
-         * there delays every election of the coordinator. Such a listener should only hand work off. A
-         * term's validity never depends on the listeners: it ends at its deadline whatever they do.
+         * ZooKeeper's event thread: {@code elected()} comes one thread hand-off sooner. That thread is a
+         * backend's event thread, one of the coordinator's workers or a caller of {@code close()} or
+         * {@code resign()} (a loss noticed by the deadline watchdog or from the session comes on Elector's
+         * listener threads), so a listener that blocks there delays every election of the coordinator: it
+         * should only hand work off. From such a listener {@code close()} and {@code resign()} queue their
+         * work and return at once. A task the executor refuses runs on Elector's listener threads, so no
+         * event is lost. A term's validity never depends on the listeners: it ends at its deadline whatever
+         * they do.
          *
          * @param value the executor; not null (leave it unset for the default)
          * @return this builder

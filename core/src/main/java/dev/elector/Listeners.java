@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,7 @@ final class Listeners {
     private final String election;
     private final SerialExecutor executor;
     private final SerialExecutor actor;
+    private final Executor pool;
     private final boolean onUsersExecutor;
     private final Runnable flush;
     private final List<ElectionListener> listeners = new CopyOnWriteArrayList<>();
@@ -43,8 +45,17 @@ final class Listeners {
      */
     Listeners(String election, Optional<Executor> chosen, Executor pool, SerialExecutor actor) {
         this.election = election;
+        this.pool = pool;
         this.onUsersExecutor = chosen.isPresent();
-        this.executor = new SerialExecutor(chosen.orElse(pool));
+        this.executor = new SerialExecutor(chosen.<Executor>map(users -> task -> {
+            try {
+                users.execute(task);
+            } catch (RejectedExecutionException e) {
+                // Dropping the task would lose events, and a lost() handler would never hear of the loss.
+                log.error("The listener executor of '{}' refused a task ({}); it runs on Elector's listener threads", election, e.toString());
+                pool.execute(task);
+            }
+        }).orElse(pool));
         this.actor = actor;
         this.flush = this.executor::flush;
     }
@@ -100,6 +111,23 @@ final class Listeners {
     void execute(Runnable task) {
         queueTask(task);
         deliver();
+    }
+
+    /**
+     * Like {@link #deliver()}, for a caller that may hold a lock that is not Elector's, or be Elector's
+     * timer: listeners on the user's executor, maybe a direct one, are started from Elector's listener
+     * threads instead.
+     */
+    void deliverFromOwnThreads() {
+        if (onUsersExecutor) {
+            try {
+                pool.execute(flush);
+            } catch (RejectedExecutionException e) {
+                // the coordinator is closing
+            }
+        } else {
+            deliver();
+        }
     }
 
     /**

@@ -15,6 +15,10 @@ import org.slf4j.LoggerFactory;
 final class SerialExecutor implements Executor {
     private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
 
+    /** The executor whose {@link #run} loop this thread is in, and one whose direct pool handed it a turn. */
+    private static final ThreadLocal<SerialExecutor> DRAINING = new ThreadLocal<>();
+    private static final ThreadLocal<SerialExecutor> TURN = new ThreadLocal<>();
+
     private final Executor pool;
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
     private boolean scheduled;
@@ -51,7 +55,9 @@ final class SerialExecutor implements Executor {
             }
             scheduled = true;
         }
-        schedule();
+        if (schedule()) {
+            run(poll());
+        }
     }
 
     /**
@@ -84,7 +90,8 @@ final class SerialExecutor implements Executor {
         return running == Thread.currentThread();
     }
 
-    private void schedule() {
+    /** @return whether a direct pool handed the turn back to this thread's {@link #run} loop, which takes it */
+    private boolean schedule() {
         try {
             pool.execute(this::runOne);
         } catch (RejectedExecutionException e) {
@@ -93,7 +100,13 @@ final class SerialExecutor implements Executor {
                 queue.clear();
                 scheduled = false;
             }
+            return false;
         }
+        if (TURN.get() == this) {
+            TURN.remove();
+            return true;
+        }
+        return false;
     }
 
     /** Runs {@code task} in turn and hands its result, or its exception, to the returned future. */
@@ -140,39 +153,60 @@ final class SerialExecutor implements Executor {
         return true;
     }
 
-    /** One task per pool turn, so one busy election cannot starve the others sharing the pool. */
+    /**
+     * One task per pool turn, so one busy election cannot starve the others sharing the pool. A direct pool
+     * calls this back from inside {@link #run} on the same thread: that turn is handed back to the loop
+     * there, as recursing would grow the stack with every task queued behind a slow one.
+     */
     private void runOne() {
-        Runnable task;
-        synchronized (this) {
-            task = queue.poll();
+        if (DRAINING.get() == this) {
+            TURN.set(this);
+            return;
         }
-        run(task);
+        run(poll());
+    }
+
+    private synchronized Runnable poll() {
+        return queue.poll();
     }
 
     private void run(Runnable task) {
-        running = Thread.currentThread();
-        Runnable then = null;
+        SerialExecutor outer = DRAINING.get();
+        DRAINING.set(this);
         try {
-            if (task != null) {
-                task.run();
+            Runnable next = task;
+            while (true) {
+                running = Thread.currentThread();
+                try {
+                    if (next != null) {
+                        next.run();
+                    }
+                } catch (Throwable t) {
+                    log.error("Task failed on a serial executor; later tasks still run", t);
+                }
+                Runnable then = after;
+                after = null;
+                running = null;
+                boolean more;
+                synchronized (this) {
+                    more = !queue.isEmpty();
+                    scheduled = more;
+                }
+                boolean turnHere = more && schedule();
+                if (then != null) {
+                    then.run();
+                }
+                if (!turnHere) {
+                    return;
+                }
+                next = poll();
             }
-        } catch (Throwable t) {
-            log.error("Task failed on a serial executor; later tasks still run", t);
         } finally {
-            then = after;
-            after = null;
-            running = null;
-            boolean more;
-            synchronized (this) {
-                more = !queue.isEmpty();
-                scheduled = more;
+            if (outer == null) {
+                DRAINING.remove();
+            } else {
+                DRAINING.set(outer);
             }
-            if (more) {
-                schedule();
-            }
-        }
-        if (then != null) {
-            then.run();
         }
     }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -416,6 +417,52 @@ class ElectionStateMachineTest {
         b.close(); // revoked() runs on this thread
         assertEquals("fake-cluster-notifier", threads.get(0), "elected() ran on the thread that noticed a's deletion");
         assertEquals(List.of(), lockedOut, "a listener ran while the election's lock was held");
+    }
+
+    @Test
+    void aDirectListenerHearsADeadlineLossOnElectorsListenerThreadNotOnTheTimer() {
+        Coordinator c = coordinator();
+        Election e = c.election("job", ElectionOptions.builder().participantId("solo").listenerExecutor(Runnable::run).build());
+        RecordingListener events = new RecordingListener();
+        e.addListener(events);
+        e.start();
+        leaderOf(List.of(e));
+        FakeBackend.owning(cluster.queue("job").get(0)).blockRenewals(true);
+        await().atMost(WAIT).until(() -> events.reasons.contains(RevocationReason.DEADLINE_PASSED));
+        String thread = events.threads.get(events.events.indexOf(events.events.stream().filter(s -> s.endsWith("DEADLINE_PASSED")).findFirst().orElseThrow()));
+        assertTrue(thread.contains("-callback-"), "revoked() ran on " + thread + ", which may hold a lock that is not Elector's");
+    }
+
+    @Test
+    void aListenerExecutorThatRefusesLosesNoEventTheyRunOnElectorsThreadsInstead() throws Exception {
+        Coordinator c = coordinator();
+        Election e = c.election("job", ElectionOptions.builder().participantId("solo")
+                .listenerExecutor(task -> { throw new RejectedExecutionException("full"); }).build());
+        RecordingListener events = new RecordingListener();
+        e.addListener(events);
+        e.start();
+        Leadership term = e.awaitLeadership(WAIT);
+        CompletableFuture<RevocationReason> lost = term.lost().toCompletableFuture();
+        e.close();
+        assertEquals(RevocationReason.CLOSED, lost.get(10, TimeUnit.SECONDS));
+        await().atMost(WAIT).until(() -> events.events.size() == 2);
+        assertEquals(List.of("elected:" + term.fencingToken(), "revoked:" + term.fencingToken() + ":CLOSED"), events.events);
+    }
+
+    @Test
+    void aDirectPoolDrainsAnyNumberOfQueuedTasksInOrderWithoutGrowingTheStack() {
+        SerialExecutor serial = new SerialExecutor(Runnable::run);
+        int count = 200_000; // recursing per task would overflow a thread's stack long before this
+        List<Integer> ran = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int n = i;
+            serial.queue(() -> ran.add(n));
+        }
+        serial.flush();
+        assertEquals(count, ran.size());
+        for (int i = 0; i < count; i++) {
+            assertEquals(i, ran.get(i));
+        }
     }
 
     /** Whether another thread can take the election's lock (awaitLeadership waits under it) within 5 s. */
