@@ -50,7 +50,7 @@ final class Listeners {
         this.executor = new SerialExecutor(chosen.<Executor>map(users -> task -> {
             try {
                 users.execute(task);
-            } catch (RejectedExecutionException e) {
+            } catch (RuntimeException e) {
                 // Dropping the task would lose events, and a lost() handler would never hear of the loss.
                 log.error("The listener executor of '{}' refused a task ({}); it runs on Elector's listener threads", election, e.toString());
                 pool.execute(task);

@@ -71,15 +71,7 @@ final class SerialExecutor implements Executor {
         if (!runsOnCurrentThread()) {
             throw new IllegalStateException("no task of this executor runs on " + Thread.currentThread().getName());
         }
-        if (after == null || after == hook) {
-            after = hook;
-        } else {
-            Runnable first = after;
-            after = () -> {
-                first.run();
-                hook.run();
-            };
-        }
+        after = chain(after, hook);
     }
 
     /**
@@ -173,6 +165,7 @@ final class SerialExecutor implements Executor {
     private void run(Runnable task) {
         SerialExecutor outer = DRAINING.get();
         DRAINING.set(this);
+        Runnable hooks = null; // while a direct pool hands turns back, hooks wait until this thread lets go
         try {
             Runnable next = task;
             while (true) {
@@ -193,11 +186,9 @@ final class SerialExecutor implements Executor {
                     scheduled = more;
                 }
                 boolean turnHere = more && schedule();
-                if (then != null) {
-                    then.run();
-                }
+                hooks = chain(hooks, then);
                 if (!turnHere) {
-                    return;
+                    break;
                 }
                 next = poll();
             }
@@ -208,5 +199,18 @@ final class SerialExecutor implements Executor {
                 DRAINING.set(outer);
             }
         }
+        if (hooks != null) {
+            hooks.run();
+        }
+    }
+
+    private static Runnable chain(Runnable first, Runnable second) {
+        if (first == null || first == second) {
+            return second == null ? first : second;
+        }
+        return second == null ? first : () -> {
+            first.run();
+            second.run();
+        };
     }
 }
