@@ -1,33 +1,32 @@
 package dev.elector;
 
 import dev.elector.spi.Backend;
-import dev.elector.spi.Change;
 import dev.elector.spi.Entry;
+import dev.elector.spi.EntryRef;
 import dev.elector.spi.Position;
 import dev.elector.spi.Watch;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one election algorithm: lowest entry wins, each candidate watches only its predecessor. Every
- * decision runs on {@link #actor}, a serial executor, so the state below needs no lock; only the current
- * term is shared, through an atomic reference, because the deadline watchdog must end it even while the
- * actor is blocked on an unreachable cluster.
+ * decision runs on {@link #actor}, a serial executor, so the state below needs no lock. The backend is
+ * asynchronous, so no task of the actor waits: each call's answer comes back to the actor as a new task,
+ * which first checks that the state it was asked for still holds.
+ *
+ * <p>One change of leader: the predecessor's entry is deleted, its watch fires ({@link #read}), the
+ * candidate reads its position once, and claims if its own entry is still there and first ({@link #claim}).
+ * A leader giving way ends its term, lets its listeners hear of it, then deletes its entry ({@link #leave}).
  */
 final class Candidate implements Election {
     private static final Logger log = LoggerFactory.getLogger(Candidate.class);
-
-    private enum State { NEW, RUNNING, CLOSED }
 
     private final DefaultCoordinator coordinator;
     private final Backend backend;
@@ -36,19 +35,24 @@ final class Candidate implements Election {
     private final ElectionOptions options;
     private final SerialExecutor actor;
     private final Listeners listeners;
-    private final AtomicReference<Term> term = new AtomicReference<>();
-    private final Object termSignal = new Object();
+    private final Object signal = new Object();
     private volatile State state = State.NEW;
+    /** The current term, set and cleared on the actor; read anywhere. */
+    private volatile Term term;
 
     // Confined to the actor.
+    /** Our entry in the queue, from its registration until it is given up. */
     private Entry self;
-    /** The term {@link #self} led, if any, so that giving it up may be marked as a handover. */
-    private Term selfTerm;
-    private final GivenUp givenUp;
-    /** Id of the newest predecessor watch; one firing with an older id is outdated and ignored. */
-    private long watchId;
-    /** The watch on our own entry, left as soon as we join and withdrawn before we delete that entry. */
-    private OwnWatch own;
+    private Watch ownWatch;
+    private Watch predecessorWatch;
+    /** An entry given up whose deletion is still to be done: no new entry joins before it is gone. */
+    private Entry stale;
+    /** A register, own watch or deletion is in flight; its answer steps again. */
+    private boolean busy;
+    /** A leader giving way waits for its listeners: nothing joins meanwhile. */
+    private boolean leaving;
+    /** Id of the newest position read or observation; an answer to an older one is outdated. */
+    private long reads;
     private boolean retryPending;
     private Optional<String> observedHead;
 
@@ -59,8 +63,7 @@ final class Candidate implements Election {
         this.name = name;
         this.options = options;
         this.actor = new SerialExecutor(coordinator.workers());
-        this.listeners = new Listeners(name, options.listenerExecutor(), coordinator.callbackPool(), actor);
-        this.givenUp = new GivenUp(coordinator, listeners, actor, "'" + name + "' of " + options.participantId(), this::retryLater);
+        this.listeners = new Listeners(name, new SerialExecutor(coordinator.listenerPool(options.listenerExecutor())));
     }
 
     @Override
@@ -74,8 +77,23 @@ final class Candidate implements Election {
     }
 
     @Override
+    public ElectionOptions options() {
+        return options;
+    }
+
+    @Override
+    public State state() {
+        return state;
+    }
+
+    @Override
+    public Duration termValidity() {
+        return coordinator.termValidity();
+    }
+
+    @Override
     public Election start() {
-        synchronized (termSignal) {
+        synchronized (signal) {
             ensureOpen();
             if (state == State.RUNNING) {
                 throw new IllegalStateException("election '" + name + "' of " + participantId() + " was already started");
@@ -88,39 +106,40 @@ final class Candidate implements Election {
 
     @Override
     public boolean isLeader() {
-        Term t = term.get();
+        Term t = term;
         return t != null && t.isValid();
     }
 
     @Override
     public Optional<Leadership> leadership() {
-        return Optional.<Leadership>ofNullable(term.get()).filter(Leadership::isValid);
+        return Optional.<Leadership>ofNullable(term).filter(Leadership::isValid);
     }
 
     @Override
     public Leadership awaitLeadership(Duration timeout) throws InterruptedException {
-        Checks.positive("timeout", timeout);
+        long wait = Checks.saturatedNanos("timeout", timeout);
         if (options.observer()) {
             throw new IllegalStateException("election '" + name + "': an observer never leads");
         }
         if (state == State.NEW) {
             throw new IllegalStateException("election '" + name + "' is not started: call start() first");
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (termSignal) {
+        long start = System.nanoTime();
+        synchronized (signal) {
             while (true) {
                 if (state == State.CLOSED) {
-                    throw new ElectionClosedException("election '" + name + "' of " + participantId() + " was closed while waiting");
+                    throw new ElectionClosedException("election '" + name + "' of " + participantId() + " is closed");
                 }
-                Term t = term.get();
+                Term t = term;
                 if (t != null && t.isValid()) {
                     return t;
                 }
-                long left = deadline - System.nanoTime();
+                long left = wait - (System.nanoTime() - start);
                 if (left <= 0) {
                     throw new ElectionTimeoutException(participantId() + " did not become leader of '" + name + "' within " + timeout);
                 }
-                TimeUnit.NANOSECONDS.timedWait(termSignal, left);
+                // Bounded, so that a term whose deadline passes while we wait is not waited for.
+                TimeUnit.NANOSECONDS.timedWait(signal, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
             }
         }
     }
@@ -133,35 +152,25 @@ final class Candidate implements Election {
     @Override
     public List<Participant> participants() {
         ensureOpen();
-        return backend.entries(name, null).stream().map(Entry::toParticipant).toList();
+        return coordinator.await(backend.entries(name, null), "list the candidates of '" + name + "'").stream().map(Entry::toParticipant).toList();
     }
 
     @Override
     public boolean resign() {
-        if (state != State.RUNNING || term.get() == null) {
-            return false;
-        }
-        boolean mayHandOver = !listeners.onOwnThread(); // see closeOnActor
-        return onActor(() -> {
-            Term t = term.get();
-            if (t == null || !endTerm(t, RevocationReason.RESIGNED)) {
-                return CompletableFuture.completedFuture(false);
-            }
-            return rejoin(mayHandOver).thenApply(joined -> true);
-        }, true, "resign");
+        return coordinator.await(resignAsync(), "resign from '" + name + "'");
     }
 
-    /**
-     * Runs the work of {@code close()} or {@code resign()} on the actor (here if it is idle) and waits for it;
-     * but from a listener on the user's executor, maybe a backend's own thread that the answer must come
-     * on, it only queues the work and returns {@code queued}.
-     */
-    private <T> T onActor(Supplier<CompletableFuture<T>> work, T queued, String what) {
-        if (listeners.onOwnThread() && listeners.onUsersExecutor()) {
-            actor.execute(work::get);
-            return queued;
-        }
-        return await(actor.submitHereIfIdle(work).thenCompose(done -> done), what);
+    @Override
+    public CompletionStage<Boolean> resignAsync() {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        actor.execute(() -> {
+            if (state != State.RUNNING || term == null) {
+                done.complete(false);
+            } else {
+                leave(RevocationReason.RESIGNED).thenRun(() -> done.complete(true));
+            }
+        });
+        return done.minimalCompletionStage();
     }
 
     @Override
@@ -176,357 +185,329 @@ final class Candidate implements Election {
 
     @Override
     public void close() {
+        try {
+            coordinator.await(closeAsync(), "close '" + name + "'");
+        } catch (ElectionException e) {
+            log.warn("Closing '{}' of {} did not finish: {}; its entry goes when the session ends", name, participantId(), e.getMessage());
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> closeAsync() {
         State before;
-        synchronized (termSignal) {
+        synchronized (signal) {
             before = state;
             state = State.CLOSED;
-            termSignal.notifyAll();
+            signal.notifyAll();
         }
-        if (before == State.CLOSED) {
-            return;
-        }
-        if (before == State.RUNNING) {
-            try {
-                closeOnActor();
-            } catch (ElectionException e) {
-                log.warn("Closing '{}' of {} did not finish: {}; its entry goes when the session ends", name, participantId(), e.getMessage());
-            }
-        }
-        coordinator.forget(this);
-    }
-
-    /** Ends the term here and now, then deletes the entry on the actor, which may be busy with the backend. */
-    private void closeOnActor() {
-        // Called from one of this election's listeners, the revocation queued behind that listener cannot run
-        // before the entry goes, so the deletion must not be marked as a handover.
-        boolean mayHandOver = !listeners.onOwnThread();
-        endTerm(term.get(), RevocationReason.CLOSED);
-        onActor(() -> {
-            watchId++;
-            endTerm(term.get(), RevocationReason.CLOSED); // a claim that was in flight
-            CompletableFuture<Void> left = leave(mayHandOver);
-            // Deleting now lets the successor take over at once instead of after a session timeout.
-            try {
-                givenUp.purge(liveness.epoch());
-            } catch (RuntimeException e) {
-                log.warn("Could not delete the entry of {} in '{}'; it goes when the session ends", participantId(), name, e);
-            }
-            return left;
-        }, null, "close");
-    }
-
-    /** Ends the term because the deadline passed or the session changed: here and now, on any thread; the rest on the actor. */
-    void livenessLost(RevocationReason reason, boolean entriesGone) {
-        boolean ended = endTerm(term.get(), reason, listeners::deliverFromOwnThreads); // the caller may hold the backend's lock
-        if (!ended && !entriesGone) {
-            return; // a waiting candidate keeps its place while the session may still recover
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        if (before != State.RUNNING) {
+            coordinator.forget(this);
+            closed.complete(null);
+            return closed;
         }
         actor.execute(() -> {
-            if (state != State.RUNNING) {
-                return;
-            }
-            if (entriesGone) {
-                // Entries of the old session are gone; step() drops them by owner. Clearing self here instead
-                // would throw away an entry a queued step already registered on the new session.
-                watchId++;
-                step();
-            } else {
-                rejoin(true); // a fresh entry, so the next term cannot reuse this term's token
+            // Deleting now lets the successor take over at once instead of after a session timeout.
+            Entry earlier = stale;
+            stale = null;
+            leave(RevocationReason.CLOSED).thenCompose(left -> earlier == null ? CompletableFuture.<Void>completedFuture(null) : delete(earlier)).whenComplete((ok, error) -> {
+                coordinator.forget(this);
+                closed.complete(null);
+            });
+        });
+        return closed.minimalCompletionStage();
+    }
+
+    /**
+     * The deadline passed with no newer renewal: a leader steps down; a waiting candidate keeps its place.
+     * Like every loss, it ends the term at once, on the thread that noticed it; the actor does the rest.
+     */
+    void deadlinePassed() {
+        endNow(RevocationReason.DEADLINE_PASSED);
+        actor.execute(() -> {
+            if (term != null) {
+                leave(RevocationReason.DEADLINE_PASSED); // a fresh entry, so the next term cannot reuse this token
             }
         });
     }
 
-    /** Re-evaluates the election: the one step of the algorithm, safe to run any number of times. */
-    private void step() {
-        if (state != State.RUNNING) {
-            return;
-        }
-        try {
-            long epoch = liveness.epoch();
-            if (epoch == 0) {
-                return; // no session: the session listener steps again once there is one
-            }
-            if (options.observer()) {
-                observe();
-                return;
-            }
-            givenUp.purge(epoch);
+    /** The session changed: the old one went with every entry of ours, and its watches. */
+    void sessionChanged(long epoch) {
+        endNow(RevocationReason.SESSION_LOST);
+        actor.execute(() -> {
+            endTerm(RevocationReason.SESSION_LOST);
             if (self != null && self.owner() != epoch) {
                 log.debug("{}'s entry {} went with session {}", participantId(), self.key(), Long.toHexString(self.owner()));
-                forgetSelf(); // its watches went with the session
-            }
-            if (self == null) {
-                self = backend.register(name, participantId(), options.metadata());
-                log.debug("{} joined '{}' as {}", participantId(), name, self.key());
-            }
-            if (own == null && !watchOwnEntry(epoch)) {
-                return;
-            }
-            if (term.get() != null) {
-                return; // leading: the watch on our own entry reports its deletion
-            }
-            long id = ++watchId;
-            Position position = await(backend.position(self).toCompletableFuture(), "read the position");
-            if (!position.present()) {
-                // Our entry is gone: never claim with it (Curator's CURATOR-696 double leader, etcd's phantom
-                // campaign #19597).
-                log.info("{}'s entry in '{}' is gone; joining again", participantId(), name);
                 forgetSelf();
-                actor.execute(this::step);
-                return;
             }
-            if (position.predecessor().isPresent()) {
-                if (backend.watch(position.predecessor().get(), predecessorWatch(id)).isEmpty()) {
-                    actor.execute(this::step); // it went between the two reads
+            if (stale != null && stale.owner() != epoch) {
+                stale = null;
+            }
+            step();
+        });
+    }
+
+    /**
+     * Re-evaluates the election: the one step of the algorithm, safe to run any number of times. It does
+     * the first thing still to do: delete an entry given up, join, watch our own entry, read our position.
+     */
+    private void step() {
+        long epoch = liveness.epoch();
+        if (state != State.RUNNING || busy || leaving || epoch == 0) {
+            return; // what is in flight steps again, as does the session listener once there is a session
+        }
+        if (options.observer()) {
+            observe();
+        } else if (stale != null) {
+            Entry given = stale;
+            call(given.owner() == epoch ? delete(given) : CompletableFuture.completedFuture(null), (ok, error) -> {
+                if (stale == given && error == null) {
+                    stale = null;
                 }
-                return;
-            }
-            // First, and the entry is ours: it is still there, and it was created by this very session (its
-            // owner, read at registration, equals the current epoch, checked above).
-            if (!liveness.isValid(epoch)) {
-                retryLater(); // no acknowledged renewal yet: claiming now could outlive the session
-                return;
-            }
-            claim(self, epoch);
-        } catch (RuntimeException e) {
-            log.warn("{} in '{}': {}; retrying", participantId(), name, e.toString());
-            retryLater();
+            });
+        } else if (self == null) {
+            call(backend.register(name, participantId(), options.metadata()), (entry, error) -> {
+                if (entry != null && (state != State.RUNNING || entry.owner() != liveness.epoch())) {
+                    delete(entry); // joined too late: closed meanwhile, or the session went
+                } else if (entry != null) {
+                    self = entry;
+                    log.debug("{} joined '{}' as {}", participantId(), name, entry.key());
+                }
+            });
+        } else if (ownWatch == null) {
+            // Watched from joining until given up, so that a leader hears of its entry's deletion by anyone.
+            Entry mine = self;
+            call(backend.watch(mine.ref(), () -> ownEntryChanged(mine)), (watch, error) -> {
+                if (watch != null && watch.isPresent() && self == mine) {
+                    ownWatch = watch.get();
+                } else if (watch != null) {
+                    watch.ifPresent(Watch::cancel);
+                    if (watch.isEmpty() && self == mine) {
+                        log.info("{}'s entry in '{}' is gone; joining again", participantId(), name);
+                        forgetSelf();
+                    }
+                }
+            });
+        } else if (term == null) {
+            read(self);
         }
     }
 
-    private void claim(Entry mine, long epoch) {
-        Term t = new Term(name, participantId(), mine.token(), epoch, liveness);
-        selfTerm = t;
-        synchronized (termSignal) {
-            // Publishing the term and queueing its election under one lock with endTerm keeps listeners from
-            // hearing of a revocation before the election it ends.
-            term.set(t);
-            listeners.queue(l -> l.elected(t));
-            termSignal.notifyAll();
-        }
-        listeners.deliver();
-        if (!liveness.isValid(epoch)) {
-            // The watchdog may have fired between the check in step() and the set, seeing no term to end.
-            if (endTerm(t, RevocationReason.DEADLINE_PASSED)) {
-                rejoin(true);
+    /**
+     * Runs one backend call of the join chain, then {@code then} on the actor with its answer, then steps
+     * again; a failure retries later.
+     */
+    private <T> void call(CompletionStage<T> stage, BiConsumer<T, Throwable> then) {
+        busy = true;
+        stage.whenComplete((value, error) -> actor.execute(() -> {
+            busy = false;
+            then.accept(value, error);
+            if (error != null) {
+                log.warn("{} in '{}': {}; retrying", participantId(), name, String.valueOf(error.getMessage()));
+                retryLater();
+            } else {
+                step();
             }
-            return;
-        }
+        }));
+    }
+
+    /** Reads our position once, and claims if our entry is still there, ours, and first. */
+    private void read(Entry mine) {
+        long id = ++reads;
+        cancelPredecessorWatch();
+        backend.position(mine).whenComplete((position, error) -> actor.execute(() -> {
+            if (id != reads || self != mine || term != null || state != State.RUNNING) {
+                return; // outdated
+            }
+            if (error != null) {
+                log.warn("{} in '{}' could not read its position: {}; retrying", participantId(), name, String.valueOf(error.getMessage()));
+                retryLater();
+            } else if (position instanceof Position.Behind behind) {
+                watchPredecessor(id, mine, behind.predecessor());
+            } else if (position instanceof Position.First) {
+                if (liveness.isValid(mine.owner())) {
+                    claim(mine);
+                } else {
+                    retryLater(); // no acknowledged renewal yet: claiming now could outlive the session
+                }
+            } else {
+                // Gone: never claim with it (Curator's CURATOR-696 double leader, etcd's phantom campaign #19597).
+                log.info("{}'s entry in '{}' is gone; joining again", participantId(), name);
+                forgetSelf();
+                step();
+            }
+        }));
+    }
+
+    private void watchPredecessor(long id, Entry mine, EntryRef predecessor) {
+        backend.watch(predecessor, () -> actor.execute(() -> {
+            if (id == reads && self == mine) {
+                predecessorWatch = null; // it fired
+                read(mine);
+            }
+        })).whenComplete((watch, error) -> actor.execute(() -> {
+            if (id != reads || self != mine) {
+                if (watch != null) {
+                    watch.ifPresent(Watch::cancel); // outdated
+                }
+            } else if (error != null) {
+                retryLater();
+            } else if (watch.isEmpty()) {
+                read(mine); // it went between the two reads
+            } else {
+                predecessorWatch = watch.get();
+            }
+        }));
+    }
+
+    private void claim(Entry mine) {
+        Term t = new Term(name, participantId(), mine.token(), mine.owner(), liveness);
+        term = t;
+        listeners.tell(l -> l.elected(t));
+        signalWaiters();
         log.info("{} elected in '{}' with token {}", participantId(), name, t.fencingToken());
     }
 
     /**
-     * Leaves the watch on our own entry, kept from joining until the entry is given up, so that its deletion
-     * by anyone reaches us before any later change: a candidate told that its predecessor handed over knows
-     * from it that its own entry is still there.
-     *
-     * @return false if the entry is gone or is not ours; the candidate then joins again
+     * Our own entry was deleted or changed, or its watch was lost. A term of it ends here and now, on the
+     * notifying thread, before any re-read: the successor's watch fired too, and it needs a round trip
+     * before it can claim, which a re-read here would hand it as a head start.
      */
-    private boolean watchOwnEntry(long epoch) {
-        OwnWatch w = new OwnWatch(self);
-        Optional<Watch> watch = backend.watch(self, w);
-        if (watch.isPresent() && watch.get().entry().owner() == epoch) {
-            w.handle = watch.get();
-            own = w;
-            return true;
+    private void ownEntryChanged(Entry mine) {
+        Term t = term;
+        if (t != null && t.fencingToken() == mine.token()) {
+            endNow(RevocationReason.ENTRY_DELETED);
         }
-        watch.ifPresent(Watch::cancel);
-        log.info("{}'s entry in '{}' is gone; joining again", participantId(), name);
-        Term t = term.get();
-        if (t != null) {
-            endTerm(t, RevocationReason.ENTRY_DELETED);
-        }
-        forgetSelf();
-        actor.execute(this::step);
-        return false;
-    }
-
-    /**
-     * Takes over from a predecessor that handed over, if this candidate may. Its owner marked the deletion,
-     * so it led (only the head of the queue leads, and entries join only at the back, so we are now first)
-     * and its term is over, revocation listeners included; our own entry is still there, or its watch would
-     * have fired first. So we claim at once, with no read: the read after an unmarked deletion exists only to
-     * give a leader whose entry was deleted from outside a head start to step down.
-     *
-     * @return whether it claimed
-     */
-    private boolean tookOver() {
-        long epoch = liveness.epoch();
-        if (mayClaimWith(self, epoch)) {
-            claim(self, epoch);
-            return true;
-        }
-        return false;
-    }
-
-    /**
-     * Our own entry was deleted or changed while we lead. The term ends at once, before any re-read: the
-     * successor's watch fired too, and it needs a round trip before it can claim, which a re-read here would
-     * hand it as a head start. The entry, if it is still there, is replaced, so the next term gets a new token.
-     */
-    private void ownEntryChanged() {
-        Term t = term.get();
-        if (t == null || state != State.RUNNING) {
-            step();
-            return;
-        }
-        log.warn("{}'s entry in '{}' was deleted or changed from outside; stepping down", participantId(), name);
-        endTerm(t, RevocationReason.ENTRY_DELETED);
-        rejoin(true);
+        actor.execute(() -> {
+            if (self != mine) {
+                return;
+            }
+            ownWatch = null;
+            if (term != null) {
+                leave(RevocationReason.ENTRY_DELETED); // a fresh entry, so the next term cannot reuse this token
+            } else {
+                step(); // watches it again, or finds it gone
+            }
+        });
     }
 
     private void observe() {
-        long id = ++watchId;
-        List<Entry> entries = backend.entries(name, () -> wake(id, this::step));
-        Optional<Participant> head = entries.stream().findFirst().map(Entry::toParticipant);
-        Optional<String> headKey = entries.stream().findFirst().map(Entry::key);
-        if (!headKey.equals(observedHead)) {
-            observedHead = headKey;
-            listeners.tell(l -> l.leaderChanged(head));
-        }
-    }
-
-    /**
-     * Leaves the queue with the current entry and joins again at the back. A marked deletion goes first:
-     * joining meanwhile would keep the actor, and the cluster, busy while the successor waits.
-     *
-     * @return a future that completes once this side joined again, or tried to
-     */
-    private CompletableFuture<Void> rejoin(boolean mayHandOver) {
-        watchId++;
-        CompletableFuture<Void> left = leave(mayHandOver);
-        if (left.isDone()) {
-            step();
-            return left;
-        }
-        return left.thenCompose(deleted -> actor.submit(() -> {
-            step();
-            return null;
+        long id = ++reads;
+        backend.entries(name, () -> actor.execute(() -> {
+            if (id == reads && state == State.RUNNING) {
+                observe();
+            }
+        })).whenComplete((entries, error) -> actor.execute(() -> {
+            if (id != reads || state != State.RUNNING) {
+                return;
+            }
+            if (error != null) {
+                retryLater();
+                return;
+            }
+            Optional<Participant> head = entries.stream().findFirst().map(Entry::toParticipant);
+            Optional<String> headKey = entries.stream().findFirst().map(Entry::key);
+            if (!headKey.equals(observedHead)) {
+                observedHead = headKey;
+                listeners.tell(l -> l.leaderChanged(head));
+            }
         }));
     }
 
     /**
-     * Gives up the current entry, to be deleted by {@link GivenUp}. Its own watch is withdrawn first, so
-     * the deletion notifies the successor only (the herd figure counts one notification per change).
+     * Gives up our entry: ends the term, if any, lets this election's listeners hear of it (for at most
+     * {@link DefaultCoordinator#REVOCATION_WAIT}), then deletes the entry, so the successor's elected() never
+     * comes before our revoked() returned. A running election then joins again at the back.
      *
-     * @param mayHandOver whether the deletion may be marked as a handover if the entry led; the caller has
-     *     ended its term
-     * @return a future that completes once a marked deletion was tried; complete at once otherwise
+     * @return a stage that completes once the entry was deleted or its deletion failed
      */
-    private CompletableFuture<Void> leave(boolean mayHandOver) {
-        CompletableFuture<Void> left = CompletableFuture.completedFuture(null);
-        if (self == null) {
-            return left;
-        }
+    private CompletableFuture<Void> leave(RevocationReason reason) {
+        boolean ended = endTerm(reason);
         Entry given = self;
-        Term led = selfTerm;
-        forgetSelf(); // first: its watch must be silent before the deletion, which may follow at once
-        if (led != null && mayHandOver) {
-            left = givenUp.handOver(given, led);
-        } else {
-            givenUp.add(given);
+        forgetSelf();
+        if (given == null) {
+            step();
+            return CompletableFuture.completedFuture(null);
         }
+        leaving = true;
+        CompletableFuture<Void> heard = ended ? coordinator.within(listeners.drained(), DefaultCoordinator.REVOCATION_WAIT) : CompletableFuture.completedFuture(null);
+        CompletableFuture<Void> left = new CompletableFuture<>();
+        heard.whenComplete((ok, late) -> actor.execute(() -> {
+            if (late != null) {
+                log.warn("The listeners of '{}' of {} still run {} after its term ended; its entry goes now", name, participantId(),
+                        DefaultCoordinator.REVOCATION_WAIT);
+            }
+            leaving = false;
+            if (state == State.RUNNING) {
+                stale = given; // step() deletes it, retrying until it is gone, before it joins again
+                step();
+                left.complete(null);
+            } else {
+                delete(given).whenComplete((done, error) -> left.complete(null));
+            }
+        }));
         return left;
     }
 
-    /** Drops the current entry without deleting it, withdrawing the watch on it. */
+    private CompletableFuture<Void> delete(Entry entry) {
+        return backend.delete(entry).toCompletableFuture().whenComplete((ok, error) -> {
+            if (error != null && state != State.RUNNING) {
+                log.warn("Could not delete the entry of {} in '{}'; it goes when the session ends: {}", participantId(), name, error.getMessage());
+            }
+        });
+    }
+
+    /** Drops our entry without deleting it, withdrawing the watches, so its deletion wakes no one here. */
     private void forgetSelf() {
-        if (own != null) {
-            own.handle.cancel();
-            own = null;
+        if (ownWatch != null) {
+            ownWatch.cancel();
+            ownWatch = null;
         }
+        cancelPredecessorWatch();
+        reads++;
         self = null;
-        selfTerm = null;
     }
 
-    private boolean endTerm(Term t, RevocationReason reason) {
-        return endTerm(t, reason, listeners::deliver);
-    }
-
-    /** @param deliver what delivers the revocation, once the term ended */
-    private boolean endTerm(Term t, RevocationReason reason, Runnable deliver) {
-        synchronized (termSignal) {
-            if (t == null || !term.compareAndSet(t, null)) {
-                return false;
-            }
-            t.end(reason, listeners);
-            listeners.queueRevoked(t, reason);
+    private void cancelPredecessorWatch() {
+        if (predecessorWatch != null) {
+            predecessorWatch.cancel();
+            predecessorWatch = null;
         }
-        deliver.run();
-        log.info("{} no longer leads '{}' (token {}): {}", participantId(), name, t.fencingToken(), reason);
-        return true;
     }
 
     /**
-     * What the watch on the predecessor runs. On the notifying thread itself, when the actor is idle: a
-     * handover is taken at once, with no backend call; after any other change the read that must come
-     * before a claim is sent from there, and its answer claims there too. Anything else queues on the actor
-     * and steps, as ever. Each saves the thread hand-offs that a successor would otherwise wait through.
+     * Ends the current term, if any, on the calling thread: {@link #isLeader()} is false from here on. The
+     * first loss noticed gives the reason; the actor tells the listeners when it takes up the loss.
      */
-    private Consumer<Change> predecessorWatch(long id) {
-        return change -> {
-            boolean handedOver = change == Change.HANDED_OVER;
-            if (actor.runIfIdle(() -> {
-                if (id == watchId && state == State.RUNNING && !(handedOver ? tookOver() : readAhead(id))) {
-                    wake(id, this::step);
-                }
-            })) {
-                return;
-            }
-            wake(id, () -> {
-                if (!handedOver || !tookOver()) {
-                    step();
-                }
-            });
-        };
+    private void endNow(RevocationReason reason) {
+        Term t = term;
+        if (t != null) {
+            t.end(reason);
+        }
     }
 
-    /**
-     * Sends the position read for a candidate whose predecessor changed, without waiting. Its answer claims
-     * if we are first and nothing changed meanwhile (watch id, entry, own watch, session); else we step.
-     *
-     * @return false if the read cannot be sent ahead, and the caller must step
-     */
-    private boolean readAhead(long id) {
-        long epoch = liveness.epoch();
-        Entry me = self;
-        if (!mayClaimWith(me, epoch)) {
+    /** @return whether a term was ended */
+    private boolean endTerm(RevocationReason reason) {
+        Term t = term;
+        if (t == null) {
             return false;
         }
-        CompletableFuture<Position> read = backend.position(me).toCompletableFuture();
-        Duration limit = coordinator.operationTimeout(); // on the coordinator's timer: orTimeout's thread would wake per read
-        Runnable cancelTimeout = coordinator.schedule(() -> read.completeExceptionally(new TimeoutException("no answer within " + limit)), limit);
-        read.whenComplete((position, error) -> {
-            cancelTimeout.run();
-            Runnable decide = () -> {
-                if (id != watchId || state != State.RUNNING) {
-                    return; // outdated
-                }
-                if (error == null && position.present() && position.predecessor().isEmpty() && self == me && mayClaimWith(me, epoch)) {
-                    claim(me, epoch);
-                } else {
-                    wake(id, this::step);
-                }
-            };
-            if (!actor.runIfIdle(decide)) {
-                actor.execute(decide);
-            }
-        });
+        term = null;
+        RevocationReason why = t.end(reason);
+        listeners.revoked(t, why);
+        signalWaiters();
+        if (why == RevocationReason.ENTRY_DELETED) {
+            log.warn("{}'s entry in '{}' was deleted from outside; it stepped down (token {})", participantId(), name, t.fencingToken());
+        } else {
+            log.info("{} no longer leads '{}' (token {}): {}", participantId(), name, t.fencingToken(), why);
+        }
         return true;
     }
 
-    /** Whether a waiting candidate may claim with {@code me} now, short of knowing it is first. */
-    private boolean mayClaimWith(Entry me, long epoch) {
-        return term.get() == null && me != null && self == me && own != null && givenUp.isEmpty() && epoch != 0 && me.owner() == epoch
-                && liveness.isValid(epoch);
-    }
-
-    private void wake(long id, Runnable action) {
-        actor.execute(() -> {
-            if (id == watchId && state == State.RUNNING) {
-                action.run();
-            }
-        });
+    private void signalWaiters() {
+        synchronized (signal) {
+            signal.notifyAll();
+        }
     }
 
     private void retryLater() {
@@ -543,52 +524,6 @@ final class Candidate implements Election {
     private void ensureOpen() {
         if (state == State.CLOSED) {
             throw new ElectionClosedException("election '" + name + "' of " + participantId() + " is closed");
-        }
-    }
-
-    private <T> T await(CompletableFuture<T> future, String what) {
-        Duration limit = coordinator.operationTimeout();
-        try {
-            return future.get(limit.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ElectionException(what + " of '" + name + "' was interrupted", e);
-        } catch (ExecutionException e) {
-            throw new ElectionException(what + " of '" + name + "' failed", e.getCause());
-        } catch (TimeoutException e) {
-            throw new ElectionTimeoutException(what + " of '" + name + "' did not finish within " + limit + "; it goes on in the background");
-        }
-    }
-
-    /** The watch on our own entry; it acts only while it is still the current one. */
-    private final class OwnWatch implements Consumer<Change> {
-        private final Entry entry;
-        /** Set on the actor right after the watch is left, before the actor can run this watch's task. */
-        private Watch handle;
-
-        OwnWatch(Entry entry) {
-            this.entry = entry;
-        }
-
-        @Override
-        public void accept(Change change) {
-            // A term of this entry ends here and now, on the notifying thread: the successor heard of the same
-            // change, and the head start it leaves us must not go on a thread hand-off.
-            Term t = term.get();
-            boolean ended = t != null && t.fencingToken() == entry.token() && state == State.RUNNING && endTerm(t, RevocationReason.ENTRY_DELETED);
-            if (ended) {
-                log.warn("{}'s entry in '{}' was deleted or changed from outside; stepped down", participantId(), name);
-            }
-            actor.execute(() -> {
-                if (own == this && state == State.RUNNING) {
-                    own = null; // it fired: nothing to withdraw
-                    if (ended) {
-                        rejoin(true); // a fresh entry, so the next term cannot reuse this token
-                    } else {
-                        ownEntryChanged();
-                    }
-                }
-            });
         }
     }
 

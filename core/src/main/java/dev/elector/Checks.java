@@ -20,6 +20,15 @@ final class Checks {
     }
 
     /**
+     * A positive duration in nanoseconds, saturated at {@link Long#MAX_VALUE} for durations too long to
+     * count in nanoseconds (some 292 years), which mean "wait for ever".
+     */
+    static long saturatedNanos(String what, Duration value) {
+        positive(what, value);
+        return value.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : value.toNanos();
+    }
+
+    /**
      * A name that is safe as one ZooKeeper path segment and one etcd key segment: it cannot climb out of
      * its namespace, collide with a separator, or hide control characters in logs.
      */

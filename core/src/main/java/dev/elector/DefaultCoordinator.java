@@ -11,11 +11,14 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -24,61 +27,73 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Owns what all elections of one coordinator share: the backend session, the renewal loop, and three
  * small thread pools (a timer, the election workers, the listener threads), created here and stopped in
- * {@link #close()}.
+ * {@link #close()}. No election task blocks, so two workers serve any number of elections.
  */
 final class DefaultCoordinator implements Coordinator {
     private static final Logger log = LoggerFactory.getLogger(DefaultCoordinator.class);
     private static final AtomicLong IDS = new AtomicLong();
     /** Schemes Elector ships a module for, so a missing one can be named in the error. */
     private static final Map<String, String> ARTIFACTS = Map.of("zk", "dev.elector:elector-zookeeper", "etcd", "dev.elector:elector-etcd");
-    private static final int WORKERS = 4;
-    private static final int CALLBACK_THREADS = 4;
+    /** What each server allows, for the error when it grants another session timeout than asked for. */
+    private static final Map<String, String> TIMEOUT_RULES = Map.of(
+            "zk", "ZooKeeper allows minSessionTimeout to maxSessionTimeout, 2 to 20 ticks unless configured",
+            "etcd", "etcd's minimum lease TTL is about 1.5 times the members' --election-timeout");
+    /**
+     * How long a leader giving way waits for its revocation listeners before it deletes its entry: enough
+     * for listeners that only tell work to stop.
+     */
+    static final Duration REVOCATION_WAIT = Duration.ofSeconds(1);
+    private static final int WORKERS = 2;
+    private static final int LISTENER_THREADS = 4;
 
     private final ConnectionSpec spec;
-    private final Backend backend;
     private final ScheduledThreadPoolExecutor timer;
+    private final Clock clock;
     private final ThreadPoolExecutor workers;
-    private final ThreadPoolExecutor callbackPool;
+    private final ThreadPoolExecutor listenerThreads;
     private final Liveness liveness;
     private final Set<Candidate> elections = ConcurrentHashMap.newKeySet();
+    private Backend backend;
     private volatile boolean closed;
 
-    private DefaultCoordinator(ConnectionSpec spec, Backend backend) {
+    /** @param clock the clock, or null for the system's, on this coordinator's timer thread */
+    private DefaultCoordinator(ConnectionSpec spec, Clock clock) {
         this.spec = spec;
-        this.backend = backend;
         String id = "elector-" + IDS.incrementAndGet();
         this.timer = new ScheduledThreadPoolExecutor(1, threads(id + "-timer"));
         timer.setRemoveOnCancelPolicy(true);
+        this.clock = clock != null ? clock : new SystemClock(timer);
         this.workers = pool(WORKERS, id + "-worker");
-        this.callbackPool = pool(CALLBACK_THREADS, id + "-callback");
-        this.liveness = new Liveness(backend, timer, spec.options().safetyMargin().toNanos(),
-                () -> forEachElection(c -> c.livenessLost(RevocationReason.DEADLINE_PASSED, false)),
-                epoch -> forEachElection(c -> c.livenessLost(RevocationReason.SESSION_LOST, true)));
+        this.listenerThreads = pool(LISTENER_THREADS, id + "-callback");
+        this.liveness = new Liveness(this.clock, spec.options().safetyMargin().toNanos(),
+                () -> forEachElection(Candidate::deadlinePassed),
+                epoch -> forEachElection(c -> c.sessionChanged(epoch)));
     }
 
     static Coordinator connect(String uri, CoordinatorOptions options) {
+        return connect(uri, options, null);
+    }
+
+    /** Connects on {@code clock}, or the system's if null: tests drive deadlines with a clock of their own. */
+    static DefaultCoordinator connect(String uri, CoordinatorOptions options, Clock clock) {
         Objects.requireNonNull(options, "options");
         String scheme = Uris.scheme(uri);
         BackendProvider provider = provider(scheme, uri);
         ConnectionSpec spec = Uris.parse(uri, provider.defaultPort(), options);
-        Backend backend = provider.connect(spec);
-        DefaultCoordinator coordinator = null;
+        DefaultCoordinator coordinator = new DefaultCoordinator(spec, clock);
         try {
-            coordinator = new DefaultCoordinator(spec, backend);
+            coordinator.backend = provider.connect(spec, coordinator.liveness);
             coordinator.start();
             return coordinator;
         } catch (RuntimeException e) {
-            if (coordinator != null) {
-                coordinator.close();
-            } else {
-                backend.close();
-            }
+            coordinator.close();
             throw e;
         }
     }
@@ -100,10 +115,20 @@ final class DefaultCoordinator implements Coordinator {
     }
 
     private void start() {
-        backend.setSessionListener(liveness);
+        // The backend reports what the server granted; the rules are applied here, once for every backend.
+        Duration requested = spec.options().sessionTimeout();
+        Duration granted = backend.sessionTimeout();
+        if (!granted.equals(requested)) {
+            String rule = TIMEOUT_RULES.getOrDefault(spec.scheme().substring(spec.scheme().indexOf('+') + 1), "the server has bounds of its own");
+            throw new IllegalArgumentException("sessionTimeout " + requested + " is outside the bounds of the cluster at " + spec.uri()
+                    + ": it granted " + granted + ". " + rule);
+        }
+        if (spec.options().safetyMargin().compareTo(granted) >= 0) {
+            throw new IllegalArgumentException("safetyMargin " + spec.options().safetyMargin() + " must be below the granted session timeout " + granted);
+        }
         Duration limit = spec.options().connectTimeout();
         try {
-            liveness.start().get(limit.toNanos(), TimeUnit.NANOSECONDS);
+            liveness.start(backend).get(limit.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CoordinatorUnavailableException("Interrupted while connecting to " + spec.uri(), e);
@@ -111,7 +136,7 @@ final class DefaultCoordinator implements Coordinator {
             throw new CoordinatorUnavailableException("The first session renewal with " + spec.uri() + " was not acknowledged within "
                     + limit, e instanceof ExecutionException ? e.getCause() : e);
         }
-        log.info("Connected to {} (session timeout {}, safety margin {})", spec.uri(), backend.sessionTimeout(), spec.options().safetyMargin());
+        log.info("Connected to {} (session timeout {}, safety margin {})", spec.uri(), granted, spec.options().safetyMargin());
     }
 
     @Override
@@ -144,21 +169,25 @@ final class DefaultCoordinator implements Coordinator {
             }
             closed = true;
         }
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (Candidate candidate : new ArrayList<>(elections)) {
-            try {
-                candidate.close();
-            } catch (RuntimeException e) {
-                log.warn("Closing {} failed; its entry goes with the session", candidate, e);
-            }
+            closing.add(candidate.closeAsync().toCompletableFuture());
+        }
+        try {
+            await(CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)), "close the elections");
+        } catch (ElectionException e) {
+            log.warn("Closing the elections of {} did not finish: {}; their entries go with the session", spec.uri(), e.getMessage());
         }
         liveness.stop();
         try {
-            backend.close();
+            if (backend != null) {
+                backend.close();
+            }
         } finally {
             timer.shutdownNow();
             workers.shutdown();
-            callbackPool.shutdown();
-            awaitQuietly(List.of(timer, workers, callbackPool));
+            listenerThreads.shutdown();
+            awaitQuietly(List.of(timer, workers, listenerThreads));
         }
     }
 
@@ -183,12 +212,34 @@ final class DefaultCoordinator implements Coordinator {
         return liveness;
     }
 
-    ExecutorService workers() {
+    Executor workers() {
         return workers;
     }
 
-    ExecutorService callbackPool() {
-        return callbackPool;
+    /**
+     * Where an election's listeners take their turns: Elector's listener threads, or the user's executor
+     * handed each turn from one of them, so that even a direct executor never runs a listener on a
+     * backend's thread or inside an election's step. A turn the user's executor refuses runs right there.
+     */
+    Executor listenerPool(Optional<Executor> chosen) {
+        if (chosen.isEmpty()) {
+            return listenerThreads;
+        }
+        Executor users = chosen.get();
+        return turn -> listenerThreads.execute(() -> {
+            try {
+                users.execute(turn);
+            } catch (RuntimeException e) {
+                // Dropping the turn would lose events, and a lost() handler would never hear of the loss.
+                log.error("A listener executor refused a task ({}); it runs on Elector's listener thread", e.toString());
+                turn.run();
+            }
+        });
+    }
+
+    /** How long one acknowledged renewal keeps a term valid. */
+    Duration termValidity() {
+        return backend.sessionTimeout().minus(spec.options().safetyMargin());
     }
 
     /** How long close and resign wait for the backend: one connect attempt plus one session timeout. */
@@ -203,28 +254,57 @@ final class DefaultCoordinator implements Coordinator {
     }
 
     /**
-     * Runs {@code task} on the timer after {@code delay}. A task due after the timer's next one (while a
-     * session lives, the next renewal or deadline check) wakes no thread; a cancelled one leaves the queue.
+     * Waits for {@code stage} on the calling thread, at most {@link #operationTimeout()}.
+     *
+     * @throws ElectionTimeoutException if it did not complete in time; the work goes on in the background
+     * @throws ElectionException if it failed, with the cause
+     */
+    <T> T await(CompletionStage<T> stage, String what) {
+        Duration limit = operationTimeout();
+        try {
+            return stage.toCompletableFuture().get(limit.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ElectionException("Interrupted while waiting to " + what, e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof ElectionException ee ? ee : new ElectionException("Could not " + what + ": " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new ElectionTimeoutException("Could not " + what + " within " + limit + "; it goes on in the background");
+        }
+    }
+
+    /**
+     * A stage that completes as {@code stage} does, or fails with a {@link TimeoutException} after
+     * {@code limit} on this coordinator's clock.
+     */
+    <T> CompletableFuture<T> within(CompletableFuture<T> stage, Duration limit) {
+        CompletableFuture<T> bounded = new CompletableFuture<>();
+        Runnable cancel = schedule(() -> bounded.completeExceptionally(new TimeoutException("not done within " + limit)), limit);
+        stage.whenComplete((value, error) -> {
+            cancel.run();
+            if (error == null) {
+                bounded.complete(value);
+            } else {
+                bounded.completeExceptionally(error);
+            }
+        });
+        return bounded;
+    }
+
+    /**
+     * Runs {@code task} on the clock after {@code delay}.
      *
      * @return what cancels the task
      */
     Runnable schedule(Runnable task, Duration delay) {
-        if (!timer.isShutdown()) {
-            try {
-                ScheduledFuture<?> scheduled = timer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-                return () -> scheduled.cancel(false);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // closing: nothing left to retry
-            }
-        }
-        return () -> { };
+        return clock.schedule(task, delay.toNanos());
     }
 
     void forget(Candidate candidate) {
         elections.remove(candidate);
     }
 
-    private void forEachElection(java.util.function.Consumer<Candidate> action) {
+    private void forEachElection(Consumer<Candidate> action) {
         for (Candidate candidate : elections) {
             action.accept(candidate);
         }
@@ -244,6 +324,30 @@ final class DefaultCoordinator implements Coordinator {
             thread.setDaemon(true);
             return thread;
         };
+    }
+
+    /** The system's clock, with this coordinator's timer thread. */
+    private static final class SystemClock implements Clock {
+        private final ScheduledThreadPoolExecutor timer;
+
+        SystemClock(ScheduledThreadPoolExecutor timer) {
+            this.timer = timer;
+        }
+
+        @Override
+        public long nanoTime() {
+            return System.nanoTime();
+        }
+
+        @Override
+        public Runnable schedule(Runnable task, long delayNanos) {
+            try {
+                ScheduledFuture<?> scheduled = timer.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+                return () -> scheduled.cancel(false);
+            } catch (RejectedExecutionException e) {
+                return () -> { }; // closing: nothing left to run
+            }
+        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.elector;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One participant in one named election: a candidate, or an observer that follows the leader without
@@ -13,6 +14,16 @@ import java.util.Optional;
  * paths; {@link #leader()} and {@link #participants()} read the backend.
  */
 public interface Election extends AutoCloseable {
+    /** Where an election is in its life. */
+    enum State {
+        /** Created, not yet started. */
+        NEW,
+        /** Started: standing as a candidate, or following as an observer. */
+        RUNNING,
+        /** Closed, for good. */
+        CLOSED
+    }
+
     /**
      * The election name, unique within the coordinator's namespace.
      *
@@ -26,6 +37,28 @@ public interface Election extends AutoCloseable {
      * @return the id
      */
     String participantId();
+
+    /**
+     * The options this participant was created with.
+     *
+     * @return the options
+     */
+    ElectionOptions options();
+
+    /**
+     * Where this election is in its life.
+     *
+     * @return the state
+     */
+    State state();
+
+    /**
+     * The longest a term stays valid after one acknowledged renewal: the granted session timeout minus the
+     * safety margin. A leader-only task that needs more validity than this can never start.
+     *
+     * @return the validity one renewal gives
+     */
+    Duration termValidity();
 
     /**
      * Joins the queue, or starts following it for an observer. Returns at once; listeners hear of the
@@ -79,20 +112,35 @@ public interface Election extends AutoCloseable {
     List<Participant> participants();
 
     /**
-     * Gives up leadership and moves to the back of the queue, staying a candidate. Blocks until the
-     * candidate entry is replaced. The old entry is deleted once this election's {@code revoked()} listeners
-     * and {@link Leadership#lost()} handlers have returned (for at most a second), marked as a handover so
-     * the successor takes over at once. Does nothing when this participant does not lead. Called from a
-     * listener on an executor set with {@link ElectionOptions.Builder#listenerExecutor}, which may be a
-     * backend's own thread, it does not wait: the term ends and the entry is replaced right after.
+     * Gives up leadership and moves to the back of the queue, staying a candidate: {@code resignAsync()}
+     * waited for, at most one connect timeout plus one session timeout. Does nothing when this participant
+     * does not lead.
      *
-     * @return {@code true} if a term was ended; from such a listener, if this participant led when called
+     * <p>Called from one of this election's own listeners, it returns only after the one-second revocation
+     * wait (see {@link #resignAsync()}), since the revocation it waits for is queued behind that very
+     * listener; it never deadlocks. Use {@link #resignAsync()} there.
+     *
+     * @return {@code true} if a term was ended
+     * @throws ElectionTimeoutException if the cluster did not answer in time; the resignation goes on
      */
     boolean resign();
 
     /**
-     * Adds a listener, called on this election's serial executor: on the coordinator's listener threads, or
-     * on the executor set with {@link ElectionOptions.Builder#listenerExecutor}.
+     * Gives up leadership without waiting: the term ends at once ({@link #isLeader()} is false from the
+     * moment the election's state machine takes the request), this election's {@code revoked()} listeners
+     * and {@link Leadership#lost()} handlers run, and once they have returned (or after one second, if they
+     * take longer) the entry is deleted, so the successor's {@code elected()} never comes before our
+     * {@code revoked()} returned. The participant then joins again at the back of the queue.
+     *
+     * @return a stage that completes with {@code true} once the old entry is deleted (or its deletion failed
+     *     and goes on in the background), or with {@code false} at once if this participant did not lead
+     */
+    CompletionStage<Boolean> resignAsync();
+
+    /**
+     * Adds a listener, called on this election's serial executor, in order: on the coordinator's listener
+     * threads, or on the executor set with {@link ElectionOptions.Builder#listenerExecutor}. Never on a
+     * backend's thread, never on the election's state machine, never under a lock.
      *
      * @param listener the listener
      */
@@ -106,10 +154,20 @@ public interface Election extends AutoCloseable {
     void removeListener(ElectionListener listener);
 
     /**
-     * Leaves the election: ends any term, deletes the candidate entry as {@link #resign()} does, so the
-     * successor takes over at once, and stops following. Idempotent. Like {@link #resign()}, it does not
-     * wait for the deletion when called from a listener on an executor of the user's choosing.
+     * Leaves the election: {@code closeAsync()} waited for, at most one connect timeout plus one session
+     * timeout. Idempotent. From one of this election's own listeners it returns after the one-second
+     * revocation wait, as {@link #resign()} does.
      */
     @Override
     void close();
+
+    /**
+     * Leaves the election without waiting: ends any term, deletes the candidate entry once the listeners
+     * heard of it, as {@link #resignAsync()} does, so the successor takes over at once, and stops following.
+     * Idempotent.
+     *
+     * @return a stage that completes once the entry is deleted, or its deletion failed (it then goes when
+     *     the session ends)
+     */
+    CompletionStage<Void> closeAsync();
 }

@@ -145,14 +145,9 @@ public final class ElectionOptions {
         /**
          * Runs this election's listeners, and its terms' {@link Leadership#lost()} handlers, on {@code value}
          * instead of the coordinator's listener threads. They still run one at a time, in order, never under
-         * a lock and never inside a step of the election. With a direct executor ({@code Runnable::run}) they
-         * run on the thread that made the change, as Curator's {@code LeaderLatch} calls its listeners on
-         * ZooKeeper's event thread: {@code elected()} comes one thread hand-off sooner. That thread is a
-         * backend's event thread, one of the coordinator's workers or a caller of {@code close()} or
-         * {@code resign()} (a loss noticed by the deadline watchdog or from the session comes on Elector's
-         * listener threads), so a listener that blocks there delays every election of the coordinator: it
-         * should only hand work off. From such a listener {@code close()} and {@code resign()} queue their
-         * work and return at once. A task the executor refuses runs on Elector's listener threads, so no
+         * a lock and never on the election's state machine: Elector hands each turn to {@code value} from
+         * its own listener threads, so even a direct executor ({@code Runnable::run}) runs them there, never
+         * on a backend's event thread. A task the executor refuses runs on Elector's listener threads, so no
          * event is lost. A term's validity never depends on the listeners: it ends at its deadline whatever
          * they do.
          *

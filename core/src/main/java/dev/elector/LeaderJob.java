@@ -105,6 +105,9 @@ public final class LeaderJob implements AutoCloseable {
             } catch (ElectionClosedException e) {
                 log.info("Job '{}' stops: its election is closed", name);
                 return;
+            } catch (IllegalStateException e) {
+                log.error("Job '{}' stops: {}", name, e.getMessage()); // checked at start; the election cannot go back to NEW
+                return;
             } catch (InterruptedException e) {
                 // closing, or an interrupt meant for a run that just ended
             } catch (RuntimeException e) {
@@ -343,11 +346,28 @@ public final class LeaderJob implements AutoCloseable {
          * Checks the settings and starts the job's threads.
          *
          * @return the running job
-         * @throws IllegalStateException if no schedule was chosen
+         * @throws IllegalStateException if no schedule was chosen, or the election is not started
+         * @throws IllegalArgumentException if the election is an observer, which never leads, or
+         *     {@code minimumValidity} is longer than any term of it can be valid
+         * @throws ElectionClosedException if the election is closed
          */
         public LeaderJob start() {
             if (schedule == null && fixedDelay == null) {
                 throw new IllegalStateException("choose a schedule: atFixedRate, withFixedDelay or on");
+            }
+            String which = "election '" + election.name() + "' of " + election.participantId();
+            if (election.options().observer()) {
+                throw new IllegalArgumentException("a LeaderJob needs a candidate, but " + which + " is an observer, which never leads");
+            }
+            if (election.state() == Election.State.NEW) {
+                throw new IllegalStateException("start " + which + " before its LeaderJob: a job only waits for a running election");
+            }
+            if (election.state() == Election.State.CLOSED) {
+                throw new ElectionClosedException(which + " is closed: its LeaderJob could never run");
+            }
+            if (minimumValidity.compareTo(election.termValidity()) >= 0) {
+                throw new IllegalArgumentException("minimumValidity " + minimumValidity + " must be below the validity one renewal gives a term of "
+                        + which + ", " + election.termValidity() + " (session timeout minus safety margin): no run could ever start");
             }
             LeaderJob job = new LeaderJob(this);
             job.runner.start();

@@ -3,8 +3,6 @@ package dev.elector;
 import dev.elector.spi.Backend;
 import dev.elector.spi.SessionListener;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -12,52 +10,64 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator's one renewal loop and the validity deadline it yields. The deadline is the send time
- * of the last acknowledged renewal, plus the granted session timeout, minus the safety margin, all on
- * {@link System#nanoTime()}: the server cannot have expired the session before it, because it heard from
- * us no earlier than that send. No server event is trusted to end leadership in time; the watchdog here
- * does it locally.
+ * of the last acknowledged renewal, plus the granted session timeout, minus the safety margin, all on the
+ * monotonic clock: the server cannot have expired the session before it, because it heard from us no
+ * earlier than that send. No server event is trusted to end leadership in time; the watchdog here does it
+ * locally.
  */
 final class Liveness implements SessionListener {
     private static final Logger log = LoggerFactory.getLogger(Liveness.class);
 
-    private final Backend backend;
-    private final ScheduledExecutorService timer;
+    private final Clock clock;
     private final long marginNanos;
     private final Runnable onExpired;
     private final LongConsumer onSessionChanged;
 
+    private volatile Backend backend;
     private volatile long epoch;
     private volatile boolean acknowledged;
     private volatile long deadline;
-    private ScheduledFuture<?> heartbeat;
-    private ScheduledFuture<?> watchdog;
+    private boolean stopped;
+    private Runnable cancelWatchdog = () -> { };
 
-    Liveness(Backend backend, ScheduledExecutorService timer, long marginNanos, Runnable onExpired, LongConsumer onSessionChanged) {
-        this.backend = backend;
-        this.timer = timer;
+    /**
+     * @param onExpired run on the clock's thread when the deadline passes with no newer acknowledgement
+     * @param onSessionChanged run on a backend thread with the new session id (0 while there is none)
+     */
+    Liveness(Clock clock, long marginNanos, Runnable onExpired, LongConsumer onSessionChanged) {
+        this.clock = clock;
         this.marginNanos = marginNanos;
         this.onExpired = onExpired;
         this.onSessionChanged = onSessionChanged;
-        this.deadline = System.nanoTime();
+        this.deadline = clock.nanoTime();
     }
 
-    /** Starts renewing; the returned stage completes with the first acknowledgement. */
-    synchronized CompletableFuture<Void> start() {
-        epoch = backend.epoch();
+    /** Starts renewing on {@code connected}; the returned stage completes with the first acknowledgement. */
+    CompletableFuture<Void> start(Backend connected) {
+        this.backend = connected;
+        this.epoch = connected.epoch();
         // A fifth of the session timeout keeps the deadline at least half a session ahead while renewals
         // flow, so one lost or slow renewal never costs leadership.
-        long period = Math.max(TimeUnit.MILLISECONDS.toNanos(20), backend.sessionTimeout().toNanos() / 5);
-        heartbeat = timer.scheduleAtFixedRate(this::renew, period, period, TimeUnit.NANOSECONDS);
+        long period = Math.max(TimeUnit.MILLISECONDS.toNanos(20), connected.sessionTimeout().toNanos() / 5);
+        heartbeat(period);
         return renew();
     }
 
+    private void heartbeat(long period) {
+        clock.schedule(() -> {
+            synchronized (this) {
+                if (stopped) {
+                    return;
+                }
+            }
+            renew();
+            heartbeat(period);
+        }, period);
+    }
+
     synchronized void stop() {
-        if (heartbeat != null) {
-            heartbeat.cancel(false);
-        }
-        if (watchdog != null) {
-            watchdog.cancel(false);
-        }
+        stopped = true;
+        cancelWatchdog.run();
         acknowledged = false;
     }
 
@@ -69,53 +79,52 @@ final class Liveness implements SessionListener {
         return deadline;
     }
 
+    long now() {
+        return clock.nanoTime();
+    }
+
     /** Whether the session {@code sessionEpoch} is current and certainly alive on the server now. */
     boolean isValid(long sessionEpoch) {
-        return acknowledged && epoch == sessionEpoch && sessionEpoch != 0 && deadline - System.nanoTime() > 0;
+        return acknowledged && epoch == sessionEpoch && sessionEpoch != 0 && deadline - clock.nanoTime() > 0;
     }
 
     private CompletableFuture<Void> renew() {
         long sentEpoch = epoch;
-        long sentAt = System.nanoTime();
+        long sentAt = clock.nanoTime();
         CompletableFuture<Void> done = new CompletableFuture<>();
-        try {
-            backend.renew().whenComplete((ok, error) -> {
-                if (error == null) {
-                    acknowledged(sentEpoch, sentAt);
-                    done.complete(null);
-                } else {
-                    log.debug("Renewal sent {} ms ago failed: {}", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sentAt), error.toString());
-                    done.completeExceptionally(error);
-                }
-            });
-        } catch (RuntimeException e) {
-            done.completeExceptionally(e);
-        }
+        backend.renew().whenComplete((ok, error) -> {
+            if (error == null) {
+                acknowledged(sentEpoch, sentAt);
+                done.complete(null);
+            } else {
+                log.debug("Renewal sent {} ms ago failed: {}", TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - sentAt), error.toString());
+                done.completeExceptionally(error);
+            }
+        });
         return done;
     }
 
     private synchronized void acknowledged(long sentEpoch, long sentAt) {
-        if (sentEpoch == 0 || sentEpoch != epoch || backend.epoch() != sentEpoch) {
+        if (stopped || sentEpoch == 0 || sentEpoch != epoch || backend.epoch() != sentEpoch) {
             return; // an answer for a session that is gone proves nothing about the current one
         }
         long candidate = sentAt + backend.sessionTimeout().toNanos() - marginNanos;
         if (!acknowledged || candidate - deadline > 0) {
             deadline = candidate;
             acknowledged = true;
-            if (watchdog != null) {
-                watchdog.cancel(false);
-            }
-            watchdog = timer.schedule(this::checkDeadline, Math.max(0, candidate - System.nanoTime()), TimeUnit.NANOSECONDS);
+            cancelWatchdog.run();
+            cancelWatchdog = clock.schedule(this::checkDeadline, Math.max(0, candidate - clock.nanoTime()));
         }
     }
 
     private void checkDeadline() {
         boolean expired;
         synchronized (this) {
-            expired = acknowledged && deadline - System.nanoTime() <= 0;
+            expired = !stopped && acknowledged && deadline - clock.nanoTime() <= 0;
         }
         if (expired) {
-            log.warn("No renewal acknowledged in time: stepping down before the server can expire session {}", Long.toHexString(epoch));
+            log.warn("No renewal of session {} acknowledged in time: leaders step down before the server can expire it",
+                    Long.toHexString(epoch));
             onExpired.run();
         }
     }
@@ -123,8 +132,8 @@ final class Liveness implements SessionListener {
     @Override
     public void sessionChanged(long newEpoch) {
         synchronized (this) {
-            if (newEpoch == epoch) {
-                return;
+            if (newEpoch == epoch || backend == null) {
+                return; // unchanged, or still connecting: start() reads the epoch
             }
             log.info("Session changed from {} to {}", Long.toHexString(epoch), Long.toHexString(newEpoch));
             epoch = newEpoch;

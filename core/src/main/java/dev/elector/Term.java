@@ -12,9 +12,10 @@ final class Term implements Leadership {
     private final long epoch;
     private final Liveness liveness;
     private final CompletableFuture<RevocationReason> lost = new CompletableFuture<>();
-    private volatile boolean ended;
+    /** Why the term ended, set once; null while it holds. */
+    private volatile RevocationReason ended;
+    /** Written before {@link #ended}, so a reader that sees the reason sees this too. */
     private volatile long endedAt;
-    private volatile boolean nothingAwaitedLoss;
 
     Term(String election, String participantId, long token, long epoch, Liveness liveness) {
         this.election = election;
@@ -39,19 +40,23 @@ final class Term implements Leadership {
         return token;
     }
 
+    long epoch() {
+        return epoch;
+    }
+
     @Override
     public long validUntilNanos() {
-        return ended ? endedAt : liveness.deadline();
+        return ended != null ? endedAt : liveness.deadline();
     }
 
     @Override
     public Duration remaining() {
-        return isValid() ? Duration.ofNanos(Math.max(0, validUntilNanos() - System.nanoTime())) : Duration.ZERO;
+        return isValid() ? Duration.ofNanos(Math.max(0, validUntilNanos() - liveness.now())) : Duration.ZERO;
     }
 
     @Override
     public boolean isValid() {
-        return !ended && liveness.isValid(epoch);
+        return ended == null && liveness.isValid(epoch);
     }
 
     @Override
@@ -60,29 +65,30 @@ final class Term implements Leadership {
     }
 
     /**
-     * Whether nothing waited on this term's loss when it ended: {@link #lost()} had not been asked for a
-     * stage. Taken at the end, as completing the stage unhooks its handlers while they run.
+     * Ends the term, on any thread: from now on it is invalid and its deadline is frozen no later than now.
+     * A term whose deadline had passed already ended then, whatever noticed it afterwards (an expired lease's
+     * deleted entry, the session's loss): its reason is {@link RevocationReason#DEADLINE_PASSED}.
+     *
+     * @param reason why, as the caller saw it
+     * @return the reason the term ended with, the first one given
      */
-    boolean nothingAwaitedLoss() {
-        return nothingAwaitedLoss;
+    synchronized RevocationReason end(RevocationReason reason) {
+        if (ended != null) {
+            return ended;
+        }
+        long now = liveness.now();
+        long deadline = liveness.deadline();
+        boolean passed = deadline - now <= 0;
+        RevocationReason why = passed && reason != RevocationReason.RESIGNED && reason != RevocationReason.CLOSED
+                ? RevocationReason.DEADLINE_PASSED : reason;
+        endedAt = passed ? deadline : now;
+        ended = why;
+        return why;
     }
 
-    /**
-     * Ends the term: from now on it is invalid, and its deadline is frozen no later than now. The
-     * {@link #lost()} stage completes on the listeners' executor, queued here and run at their next delivery,
-     * so its handlers run in order with the listeners and never under the caller's lock.
-     */
-    void end(RevocationReason reason, Listeners callbacks) {
-        long now = System.nanoTime();
-        long deadline = liveness.deadline();
-        endedAt = deadline - now < 0 ? deadline : now;
-        nothingAwaitedLoss = lost.getNumberOfDependents() == 0;
-        ended = true;
-        if (nothingAwaitedLoss) {
-            lost.complete(reason); // runs nothing: no thread need wake for it
-        } else {
-            callbacks.queueTask(() -> lost.complete(reason));
-        }
+    /** Completes {@link #lost()}; called on the listeners' executor, behind the revocation. */
+    void completeLost() {
+        lost.complete(ended);
     }
 
     @Override

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.elector.fake.FakeBackend;
 import dev.elector.fake.FakeCluster;
+import dev.elector.Election.State;
 import dev.elector.spi.Entry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -155,21 +157,6 @@ class ElectionStateMachineTest {
     }
 
     @Test
-    void aLeaderWithNothingToRunOnItsLossHandsOverAtOnceAndStillNotifiesOnlyItsSuccessor() throws Exception {
-        Coordinator c = coordinator();
-        Election a = c.election("job", ElectionOptions.builder().participantId("a").build()).start(); // no listener
-        a.awaitLeadership(WAIT);
-        Election b = c.election("job", ElectionOptions.builder().participantId("b").build()).start();
-        await().atMost(WAIT).until(() -> cluster.queue("job").size() == 2 && cluster.watchesOn(cluster.queue("job").get(0)) == 2);
-        Entry first = cluster.queue("job").get(0);
-        long before = cluster.notificationsDelivered();
-        a.close();
-        b.awaitLeadership(WAIT);
-        assertTrue(cluster.deletedAsHandover(first));
-        assertEquals(1, cluster.notificationsDelivered() - before, "one notification, to the successor");
-    }
-
-    @Test
     void aCandidateWhoseEntryWasDeletedWhileItWaitedNeverClaimsWithIt() throws Exception {
         List<Election> ab = leaderAndNext();
         Entry deleted = cluster.queue("job").get(1);
@@ -182,7 +169,7 @@ class ElectionStateMachineTest {
     }
 
     @Test
-    void aSuccessorHandedOverToClaimsWithoutAReadAndOnlyAfterTheLeadersLossHandlersReturned() throws Exception {
+    void aSuccessorReadsOnceAndClaimsOnlyAfterTheLeadersLossHandlersReturned() throws Exception {
         List<Election> ab = leaderAndNext();
         Election a = ab.get(0);
         Election b = ab.get(1);
@@ -207,16 +194,17 @@ class ElectionStateMachineTest {
             }
         });
         long reads = cluster.positionReads();
-        CompletableFuture<Void> closing = CompletableFuture.runAsync(a::close);
+        CompletionStage<Void> closing = a.closeAsync();
         assertTrue(revoking.await(10, TimeUnit.SECONDS));
-        // While a's loss handler runs, its entry stays and b does not lead.
+        assertFalse(a.isLeader(), "the term ends before the handlers run");
+        // While a's loss handler runs (within the one-second revocation wait), its entry stays and b does not lead.
         await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> cluster.queue("job").size() == 2 && !b.isLeader());
         release.countDown();
-        closing.get(10, TimeUnit.SECONDS);
+        closing.toCompletableFuture().get(10, TimeUnit.SECONDS);
         b.awaitLeadership(WAIT);
         await().atMost(WAIT).until(() -> elected.get() != 0);
         assertTrue(elected.get() - revokedReturned.get() > 0, "b was elected before a's lost() handler returned");
-        assertEquals(0, cluster.positionReads() - reads, "b took over on the handover mark, with no read");
+        assertEquals(1, cluster.positionReads() - reads, "b read its position once, then claimed");
     }
 
     @Test
@@ -225,32 +213,43 @@ class ElectionStateMachineTest {
         long reads = cluster.positionReads();
         cluster.delete(cluster.queue("job").get(0));
         ab.get(1).awaitLeadership(WAIT);
-        assertTrue(cluster.positionReads() - reads >= 1, "an unmarked deletion gives the old leader a read's head start");
+        assertTrue(cluster.positionReads() - reads >= 1, "the successor reads before it claims");
     }
 
     @Test
-    void aLeaderClosingFromItsOwnListenerNeitherWaitsForItselfNorMarksTheDeletion() throws Exception {
+    void aBlockingCloseFromTheElectionsOwnListenerReturnsAfterTheRevocationWaitAndTheAsyncOneAtOnce() throws Exception {
         List<Election> ab = leaderAndNext();
         Election a = ab.get(0);
         Election b = ab.get(1);
-        Entry first = cluster.queue("job").get(0);
-        Entry second = cluster.queue("job").get(1);
         CompletableFuture<Long> closeTook = new CompletableFuture<>();
         b.addListener(new ElectionListener() {
             @Override
             public void elected(Leadership term) {
                 long start = System.nanoTime();
-                b.close(); // b's revocation is queued behind this very listener: it cannot have run
+                b.close(); // b's revocation is queued behind this very listener: close() waits the revocation wait out
                 closeTook.complete(System.nanoTime() - start);
             }
         });
-        assertTrue(a.resign());
-        assertTrue(cluster.deletedAsHandover(first), "a resigned from the test's thread: marked");
-        // b leads, closes from its elected() listener, and a, queued again behind b, leads.
+        CompletableFuture<Long> resignTook = new CompletableFuture<>();
+        AtomicLong aTerms = new AtomicLong();
+        a.addListener(new ElectionListener() {
+            @Override
+            public void elected(Leadership term) {
+                if (aTerms.incrementAndGet() == 1) { // a's term after b left: the first this listener hears
+                    long start = System.nanoTime();
+                    a.resignAsync(); // never waits
+                    resignTook.complete(System.nanoTime() - start);
+                }
+            }
+        });
+        assertTrue(a.resign()); // from the test's thread: waits until a's entry is gone
         long took = closeTook.get(10, TimeUnit.SECONDS);
-        assertTrue(took < TimeUnit.SECONDS.toNanos(1), "close() from a listener waited " + took / 1_000_000 + " ms for itself");
-        a.awaitLeadership(WAIT);
-        assertFalse(cluster.deletedAsHandover(second), "b's listener had not returned: its deletion must not be marked");
+        assertTrue(took >= TimeUnit.MILLISECONDS.toNanos(900), "close() returned after " + took / 1_000_000 + " ms, before its revocation could run");
+        assertTrue(took < TimeUnit.SECONDS.toNanos(8), "close() from a listener took " + took / 1_000_000 + " ms");
+        assertEquals(State.CLOSED, b.state());
+        // a, queued again behind b, leads, and resigns from its listener without waiting.
+        assertTrue(resignTook.get(10, TimeUnit.SECONDS) < TimeUnit.MILLISECONDS.toNanos(500));
+        await().atMost(WAIT).until(() -> cluster.queue("job").size() == 1 && a.isLeader());
     }
 
     @Test
@@ -378,59 +377,20 @@ class ElectionStateMachineTest {
     }
 
     @Test
-    void aDirectListenerRunsOnTheNotifyingThreadOutsideAnyLockAndMayResignFromThere() throws Exception {
+    void aDirectListenerExecutorRunsListenersOnElectorsListenerThreadsNeverTheBackendsOrTheTimers() throws Exception {
         Coordinator c = coordinator();
         Election a = candidate(c, "a", new RecordingListener());
         a.awaitLeadership(WAIT);
         Election b = c.election("job", ElectionOptions.builder().participantId("b").listenerExecutor(Runnable::run).build());
-        List<String> threads = new CopyOnWriteArrayList<>();
-        List<String> lockedOut = new CopyOnWriteArrayList<>();
-        CompletableFuture<Long> resignTook = new CompletableFuture<>();
-        b.addListener(new ElectionListener() {
-            @Override
-            public void elected(Leadership term) {
-                threads.add(Thread.currentThread().getName());
-                if (!takesTheElectionsLock(b)) {
-                    lockedOut.add("elected");
-                }
-                if (threads.size() == 1) {
-                    long start = System.nanoTime();
-                    b.resign(); // on the notifying thread: queued, not awaited
-                    resignTook.complete(System.nanoTime() - start);
-                }
-            }
-
-            @Override
-            public void revoked(Leadership term, RevocationReason reason) {
-                if (!takesTheElectionsLock(b)) {
-                    lockedOut.add("revoked:" + reason);
-                }
-            }
-        });
+        RecordingListener events = new RecordingListener();
+        b.addListener(events);
         b.start();
         await().atMost(WAIT).until(() -> cluster.queue("job").size() == 2 && cluster.watchesOn(cluster.queue("job").get(0)) == 2);
         a.close();
-        long took = resignTook.get(10, TimeUnit.SECONDS);
-        assertTrue(took < TimeUnit.MILLISECONDS.toNanos(500), "resign() from a direct listener waited " + took / 1_000_000 + " ms");
-        // b resigned, joined again alone, and leads again.
-        await().atMost(WAIT).until(() -> threads.size() == 2 && b.isLeader());
-        b.close(); // revoked() runs on this thread
-        assertEquals("fake-cluster-notifier", threads.get(0), "elected() ran on the thread that noticed a's deletion");
-        assertEquals(List.of(), lockedOut, "a listener ran while the election's lock was held");
-    }
-
-    @Test
-    void aDirectListenerHearsADeadlineLossOnElectorsListenerThreadNotOnTheTimer() {
-        Coordinator c = coordinator();
-        Election e = c.election("job", ElectionOptions.builder().participantId("solo").listenerExecutor(Runnable::run).build());
-        RecordingListener events = new RecordingListener();
-        e.addListener(events);
-        e.start();
-        leaderOf(List.of(e));
-        FakeBackend.owning(cluster.queue("job").get(0)).blockRenewals(true);
+        b.awaitLeadership(WAIT);
+        FakeBackend.owning(cluster.queue("job").get(0)).blockRenewals(true); // the loss is found by the deadline watchdog
         await().atMost(WAIT).until(() -> events.reasons.contains(RevocationReason.DEADLINE_PASSED));
-        String thread = events.threads.get(events.events.indexOf(events.events.stream().filter(s -> s.endsWith("DEADLINE_PASSED")).findFirst().orElseThrow()));
-        assertTrue(thread.contains("-callback-"), "revoked() ran on " + thread + ", which may hold a lock that is not Elector's");
+        assertTrue(events.threads.stream().allMatch(n -> n.startsWith("elector-") && n.contains("-callback-")), events.threads.toString());
     }
 
     @Test
@@ -450,35 +410,29 @@ class ElectionStateMachineTest {
     }
 
     @Test
-    void aDirectPoolDrainsAnyNumberOfQueuedTasksInOrderWithoutGrowingTheStack() {
-        SerialExecutor serial = new SerialExecutor(Runnable::run);
-        int count = 200_000; // recursing per task would overflow a thread's stack long before this
-        List<Integer> ran = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            int n = i;
-            serial.queue(() -> ran.add(n));
-        }
-        serial.flush();
-        assertEquals(count, ran.size());
-        for (int i = 0; i < count; i++) {
-            assertEquals(i, ran.get(i));
-        }
-    }
-
-    /** Whether another thread can take the election's lock (awaitLeadership waits under it) within 5 s. */
-    private static boolean takesTheElectionsLock(Election e) {
-        CompletableFuture<Void> other = CompletableFuture.runAsync(() -> {
-            try {
-                e.awaitLeadership(Duration.ofMillis(1));
-            } catch (ElectionException | InterruptedException expected) {
-                // timed out or closed: it got the lock, which is all this asks
-            }
-        });
+    void aSerialExecutorRunsAnyNumberOfTasksInOrderOneAtATime() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            other.get(5, TimeUnit.SECONDS);
-            return true;
-        } catch (Exception timedOut) {
-            return false;
+            SerialExecutor serial = new SerialExecutor(pool);
+            int count = 100_000;
+            List<Integer> ran = new ArrayList<>(count); // unsynchronized on purpose: tasks must never overlap
+            CountDownLatch done = new CountDownLatch(1);
+            for (int i = 0; i < count; i++) {
+                int n = i;
+                serial.execute(() -> {
+                    ran.add(n);
+                    if (n == count - 1) {
+                        done.countDown();
+                    }
+                });
+            }
+            assertTrue(done.await(30, TimeUnit.SECONDS));
+            assertEquals(count, ran.size());
+            for (int i = 0; i < count; i++) {
+                assertEquals(i, ran.get(i));
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
@@ -493,5 +447,53 @@ class ElectionStateMachineTest {
         assertThrows(ElectionClosedException.class, () -> second.awaitLeadership(Duration.ofMillis(200)));
         assertThrows(ElectionClosedException.class, second::start);
         assertEquals(Optional.of("first"), second.isLeader() ? Optional.empty() : first.leader().map(Participant::id));
+    }
+
+    /** A coordinator on a clock the test moves: deadlines are exact, and no test waits real seconds for one. */
+    private Coordinator onClock(FakeClock clock) {
+        Coordinator c = DefaultCoordinator.connect("fake://" + clusterName + "/ns?sessionTimeout=10s", CoordinatorOptions.defaults(), clock);
+        coordinators.add(c);
+        return c;
+    }
+
+    @Test
+    void onATestClockATermEndsExactlyAtItsDeadlineAndTheNextOneHasAGreaterToken() {
+        FakeClock clock = new FakeClock();
+        RecordingListener events = new RecordingListener();
+        Election e = candidate(onClock(clock), "solo", events);
+        Leadership first = leaderOf(List.of(e)).leadership().orElseThrow();
+        FakeBackend backend = FakeBackend.owning(cluster.queue("job").get(0));
+        backend.blockRenewals(true);
+        // The first renewal was sent at the connect's instant: 10 s minus the 2 s margin later, the term ends.
+        clock.advance(Duration.ofMillis(7_999));
+        assertTrue(first.isValid(), "still inside the deadline");
+        clock.advance(Duration.ofMillis(1));
+        assertFalse(first.isValid(), "past the deadline, whatever the listeners or the server say");
+        await().atMost(WAIT).until(() -> events.reasons.equals(List.of(RevocationReason.DEADLINE_PASSED)));
+        backend.blockRenewals(false);
+        await().atMost(WAIT).until(() -> {
+            clock.advance(Duration.ofMillis(100)); // the next renewal, then the retried claim
+            return e.isLeader();
+        });
+        assertTrue(e.leadership().orElseThrow().fencingToken() > first.fencingToken(), "a new term never reuses a token");
+    }
+
+    @Test
+    void aLeaderPausedPastItsDeadlineReportsTheDeadlineWhicheverLossItNoticesFirst() {
+        FakeClock clock = new FakeClock();
+        RecordingListener events = new RecordingListener();
+        Election e = candidate(onClock(clock), "solo", events);
+        Leadership term = leaderOf(List.of(e)).leadership().orElseThrow();
+        Entry entry = cluster.queue("job").get(0);
+        FakeBackend backend = FakeBackend.owning(entry);
+        backend.blockRenewals(true);
+        clock.jump(Duration.ofSeconds(11)); // paused: time moved on, no timer ran
+        // On resuming it hears first that its entry went (its lease expired), then that the session did.
+        cluster.delete(entry);
+        backend.expireSession();
+        clock.advance(Duration.ZERO); // now the deadline watchdog runs too
+        await().atMost(WAIT).until(() -> events.reasons.size() == 1);
+        assertEquals(List.of(RevocationReason.DEADLINE_PASSED), events.reasons);
+        assertEquals(RevocationReason.DEADLINE_PASSED, term.lost().toCompletableFuture().join());
     }
 }

@@ -129,11 +129,12 @@ class LeaderJobTest {
     void noRunStartsWithLessValidityThanTheMinimum() throws Exception {
         Election a = started("a");
         a.awaitLeadership(WAIT);
+        Duration minimum = Duration.ofMillis(790); // a 1 s session with its 200 ms margin gives at most 800 ms
         List<Instant> skipped = new CopyOnWriteArrayList<>();
-        List<Long> runs = new CopyOnWriteArrayList<>();
-        track(LeaderJob.builder(a, ctx -> runs.add(ctx.fencingToken()))
+        List<Duration> runsHad = new CopyOnWriteArrayList<>();
+        track(LeaderJob.builder(a, ctx -> runsHad.add(ctx.remainingValidity()))
                 .atFixedRate(Duration.ofMillis(50))
-                .minimumValidity(Duration.ofSeconds(5)) // more than the 1 s session can ever leave
+                .minimumValidity(minimum)
                 .listener(new JobListener() {
                     @Override
                     public void skipped(Instant tick, String reason) {
@@ -141,8 +142,35 @@ class LeaderJobTest {
                     }
                 }).start());
         await().atMost(WAIT).until(() -> skipped.size() >= 3);
-        assertTrue(runs.isEmpty());
+        // A run reads its validity a moment after the check; it can only have lost time since, never gained.
+        assertTrue(runsHad.stream().allMatch(had -> had.compareTo(minimum) <= 0), runsHad.toString());
         assertThrows(IllegalArgumentException.class, () -> LeaderJob.builder(a, ctx -> { }).minimumValidity(Duration.ofSeconds(-1)));
         assertThrows(IllegalStateException.class, () -> LeaderJob.builder(a, ctx -> { }).start());
+    }
+
+    @Test
+    void badUseIsRefusedAtStartWithTheValueAndTheRule() throws Exception {
+        Coordinator c = Coordinator.connect("fake://" + cluster + "?sessionTimeout=1s");
+        open.add(c);
+        Election notStarted = c.election("job", ElectionOptions.builder().participantId("n").build());
+        IllegalStateException early = assertThrows(IllegalStateException.class,
+                () -> LeaderJob.builder(notStarted, ctx -> { }).atFixedRate(Duration.ofSeconds(1)).start());
+        assertTrue(early.getMessage().contains("start election 'job' of n"), early.getMessage());
+
+        Election observer = c.election("job", ElectionOptions.builder().participantId("o").observer(true).build()).start();
+        IllegalArgumentException watcher = assertThrows(IllegalArgumentException.class,
+                () -> LeaderJob.builder(observer, ctx -> { }).atFixedRate(Duration.ofSeconds(1)).start());
+        assertTrue(watcher.getMessage().contains("observer"), watcher.getMessage());
+
+        Election running = started("r");
+        IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
+                () -> LeaderJob.builder(running, ctx -> { }).atFixedRate(Duration.ofSeconds(1)).minimumValidity(Duration.ofSeconds(1)).start());
+        assertTrue(tooLong.getMessage().contains("minimumValidity PT1S") && tooLong.getMessage().contains("PT0.8S"), tooLong.getMessage());
+
+        running.close();
+        assertThrows(ElectionClosedException.class, () -> LeaderJob.builder(running, ctx -> { }).atFixedRate(Duration.ofSeconds(1)).start());
+        // "Wait for ever" is a valid timeout, not an arithmetic overflow.
+        Election waiting = started("w");
+        assertEquals("w", waiting.awaitLeadership(Duration.ofMillis(Long.MAX_VALUE)).participantId());
     }
 }

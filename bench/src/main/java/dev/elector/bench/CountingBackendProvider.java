@@ -2,9 +2,9 @@ package dev.elector.bench;
 
 import dev.elector.spi.Backend;
 import dev.elector.spi.BackendProvider;
-import dev.elector.spi.Change;
 import dev.elector.spi.ConnectionSpec;
 import dev.elector.spi.Entry;
+import dev.elector.spi.EntryRef;
 import dev.elector.spi.Position;
 import dev.elector.spi.SessionListener;
 import dev.elector.spi.Watch;
@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /**
  * Serves {@code count+zk://} and {@code count+etcd://}: the real backend, with every request and every watch
@@ -65,9 +64,9 @@ public final class CountingBackendProvider implements BackendProvider {
     }
 
     @Override
-    public Backend connect(ConnectionSpec spec) {
+    public Backend connect(ConnectionSpec spec, SessionListener listener) {
         String inner = spec.scheme().substring("count+".length());
-        Backend backend = delegate(inner).connect(new ConnectionSpec(spec.uri(), inner, spec.endpoints(), spec.namespace(), spec.options()));
+        Backend backend = delegate(inner).connect(new ConnectionSpec(spec.uri(), inner, spec.endpoints(), spec.namespace(), spec.options()), listener);
         SESSIONS.incrementAndGet();
         return new Counting(backend);
     }
@@ -97,8 +96,8 @@ public final class CountingBackendProvider implements BackendProvider {
         }
 
         @Override
-        public Backend connect(ConnectionSpec spec) {
-            return counting.connect(spec);
+        public Backend connect(ConnectionSpec spec, SessionListener listener) {
+            return counting.connect(spec, listener);
         }
     }
 
@@ -120,11 +119,6 @@ public final class CountingBackendProvider implements BackendProvider {
         }
 
         @Override
-        public void setSessionListener(SessionListener listener) {
-            inner.setSessionListener(listener);
-        }
-
-        @Override
         public CompletionStage<Void> renew() {
             synchronized (RENEWALS) {
                 RENEWALS.incrementAndGet();
@@ -134,7 +128,7 @@ public final class CountingBackendProvider implements BackendProvider {
         }
 
         @Override
-        public Entry register(String election, String participantId, String metadata) {
+        public CompletionStage<Entry> register(String election, String participantId, String metadata) {
             REQUESTS.incrementAndGet();
             return inner.register(election, participantId, metadata);
         }
@@ -146,19 +140,19 @@ public final class CountingBackendProvider implements BackendProvider {
         }
 
         @Override
-        public Optional<Watch> watch(Entry entry, Consumer<Change> onChange) {
+        public CompletionStage<Optional<Watch>> watch(EntryRef entry, Runnable onChange) {
             REQUESTS.incrementAndGet();
-            return inner.watch(entry, change -> {
+            return inner.watch(entry, () -> {
                 NOTIFICATIONS.incrementAndGet();
-                onChange.accept(change);
-            }).map(watch -> Watch.of(watch.entry(), () -> {
+                onChange.run();
+            }).thenApply(found -> found.map(watch -> () -> {
                 REQUESTS.incrementAndGet();
                 watch.cancel();
             }));
         }
 
         @Override
-        public List<Entry> entries(String election, Runnable onChange) {
+        public CompletionStage<List<Entry>> entries(String election, Runnable onChange) {
             REQUESTS.incrementAndGet();
             return inner.entries(election, onChange == null ? null : () -> {
                 NOTIFICATIONS.incrementAndGet();
@@ -167,9 +161,9 @@ public final class CountingBackendProvider implements BackendProvider {
         }
 
         @Override
-        public void delete(Entry own, boolean handOver) {
+        public CompletionStage<Void> delete(Entry own) {
             REQUESTS.incrementAndGet();
-            inner.delete(own, handOver);
+            return inner.delete(own);
         }
 
         @Override

@@ -4,17 +4,21 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
 
 /**
  * The primitive a backend gives core: an ordered registry of ephemeral candidate entries bound to one
  * liveness source (a session or lease). The election itself, and every decision about leadership, lives in
- * core. Blocking methods take at most about the connect timeout and throw
- * {@link dev.elector.ElectionException} when the cluster cannot answer; core retries.
+ * core.
+ *
+ * <p>Every call returns at once with a stage and never blocks the caller: core calls these from its own few
+ * threads for any number of elections, and pipelines their requests. Each stage completes, with a result or
+ * with an {@link dev.elector.ElectionException}, within about the connect timeout, and may complete on a
+ * backend thread: core moves on to its own threads before it acts. Core retries what failed.
  */
 public interface Backend extends AutoCloseable {
     /**
-     * The session timeout or lease TTL granted by the server, which may differ from the one requested.
+     * The session timeout or lease TTL the server granted, which may differ from the one requested: core
+     * refuses a difference and derives every deadline from this value.
      *
      * @return the granted timeout
      */
@@ -28,15 +32,8 @@ public interface Backend extends AutoCloseable {
     long epoch();
 
     /**
-     * Sets the one listener for session changes. Called once, before any entry is registered.
-     *
-     * @param listener the listener
-     */
-    void setSessionListener(SessionListener listener);
-
-    /**
      * One round trip that the server counts as a renewal of the session. Core records the send time and,
-     * on success, computes the validity deadline from it. Must not block.
+     * on success, computes the validity deadline from it.
      *
      * @return a stage that completes when the server acknowledged, or fails
      */
@@ -48,33 +45,31 @@ public interface Backend extends AutoCloseable {
      * @param election the election name
      * @param participantId the id to store
      * @param metadata the metadata to store
-     * @return the entry, with its order, token and owner
+     * @return a stage with the entry, its order, token and owner as the server recorded them
      */
-    Entry register(String election, String participantId, String metadata);
+    CompletionStage<Entry> register(String election, String participantId, String metadata);
 
     /**
-     * Whether {@code self} is still in the queue and which entry is immediately before it, in one read and
-     * without listing the whole queue where the backend can avoid it. Together with the owner recorded at
-     * registration, this is the ownership check a candidate makes before it claims. Must not block: core
-     * sends it from a notifying thread, and may decide on the thread that completes it.
+     * Where {@code self} stands, in one read and without listing the whole queue where the backend can
+     * avoid it: gone (it is not there as the very entry registered, with our owner), first, or behind
+     * another entry. This is the ownership check a candidate makes before it claims.
      *
      * @param self an entry returned by {@link #register}
-     * @return a stage with its position, failing with {@link dev.elector.ElectionException} within about
-     *     the connect timeout if the cluster cannot answer
+     * @return a stage with its position
      */
     CompletionStage<Position> position(Entry self);
 
     /**
-     * Leaves a one-shot watch on an entry, then reads its current state; the watch runs {@code onChange}
-     * once, on the entry's next deletion or change, or when the backend can no longer tell. Watches of one
-     * coordinator fire in the order the server made the changes. The callback runs on a backend thread and
-     * must not block.
+     * Leaves a one-shot watch on an entry, then checks that it still exists. The watch runs
+     * {@code onChange} once, on the entry's next deletion or change, or when the backend can no longer tell
+     * (a broken stream); core reads again before it acts on it. Watches of one coordinator fire in the order
+     * the server made the changes. The callback runs on a backend thread and must not block.
      *
-     * @param entry the entry to watch
-     * @param onChange what to run on the next change, told what was seen
-     * @return the watch, holding the entry as read, or empty if the entry no longer exists (no watch is left)
+     * @param entry the entry, as {@link Entry#ref()} names it
+     * @param onChange what to run on the next change
+     * @return a stage with the watch, or empty if the entry no longer exists (then no watch is left)
      */
-    Optional<Watch> watch(Entry entry, Consumer<Change> onChange);
+    CompletionStage<Optional<Watch>> watch(EntryRef entry, Runnable onChange);
 
     /**
      * All entries of an election in queue order, with ids, metadata and tokens. If {@code onChange} is not
@@ -82,21 +77,23 @@ public interface Backend extends AutoCloseable {
      *
      * @param election the election name
      * @param onChange what to run on the next change, or {@code null}
-     * @return the entries, head first
+     * @return a stage with the entries, head first
      */
-    List<Entry> entries(String election, Runnable onChange);
+    CompletionStage<List<Entry>> entries(String election, Runnable onChange);
 
     /**
-     * Deletes an entry of ours; succeeds if it is already gone.
+     * Deletes an entry of ours, guarded so that it never deletes another entry of the same name; succeeds
+     * if it is already gone.
      *
      * @param own an entry returned by {@link #register}
-     * @param handOver true if the entry led and its term has ended, its revocation listeners included: a
-     *     backend that can mark the deletion itself as such lets the successor's watch report
-     *     {@link Change#HANDED_OVER}, so it can take over without a read; others ignore it
+     * @return a stage that completes once the entry is gone
      */
-    void delete(Entry own, boolean handOver);
+    CompletionStage<Void> delete(Entry own);
 
-    /** Ends the session, deleting its entries, and stops every thread the backend started. Idempotent. */
+    /**
+     * Ends the session, deleting its entries, and stops every thread the backend started. Idempotent. May
+     * block for up to the connect timeout; core calls it only from the thread that closes the coordinator.
+     */
     @Override
     void close();
 }

@@ -20,12 +20,15 @@ public interface BackendProvider {
     int defaultPort();
 
     /**
-     * Connects, blocking at most the connect timeout, and returns once a session exists.
+     * Connects and returns once a session exists, blocking at most the connect timeout. Core calls this on
+     * the thread that called {@code Coordinator.connect}, never on one of its own.
      *
      * @param spec the parsed URI and options
+     * @param listener told of every change of session from now on; must be set before the backend can
+     *     report one
      * @return a connected backend
-     * @throws IllegalArgumentException if the server refuses the requested session timeout
+     * @throws IllegalArgumentException if the options break a rule of this backend
      * @throws dev.elector.CoordinatorUnavailableException if the cluster was not reached in time
      */
-    Backend connect(ConnectionSpec spec);
+    Backend connect(ConnectionSpec spec, SessionListener listener);
 }

@@ -8,12 +8,21 @@ import dev.elector.Participant;
  * @param election the election name
  * @param key the backend's name of the entry, unique within the election
  * @param order the queue position: the znode's sequence number or the key's create revision
- * @param token the fencing token the entry carries, or 0 where the backend did not read it
- * @param owner the session or lease the entry is bound to, or 0 where the backend did not read it
+ * @param token the fencing token the entry carries
+ * @param owner the session or lease the entry is bound to
  * @param participantId the id stored in the entry
  * @param metadata the metadata stored in the entry
  */
 public record Entry(String election, String key, long order, long token, long owner, String participantId, String metadata) {
+    /**
+     * The name of this entry, to watch it.
+     *
+     * @return its election, key and order
+     */
+    public EntryRef ref() {
+        return new EntryRef(election, key, order);
+    }
+
     /**
      * The entry as the public API shows it.
      *

@@ -1,8 +1,8 @@
 package dev.elector.fake;
 
 import dev.elector.spi.Backend;
-import dev.elector.spi.Change;
 import dev.elector.spi.Entry;
+import dev.elector.spi.EntryRef;
 import dev.elector.spi.Position;
 import dev.elector.spi.SessionListener;
 import dev.elector.spi.Watch;
@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 /** One session on a {@link FakeCluster}. Tests reach it by its session id to block renewals or expire it. */
 public final class FakeBackend implements Backend {
@@ -21,18 +20,19 @@ public final class FakeBackend implements Backend {
 
     private final FakeCluster cluster;
     private final Duration sessionTimeout;
+    private final SessionListener listener;
     private volatile long session;
-    private volatile SessionListener listener;
     private volatile boolean renewalsBlocked;
 
-    private FakeBackend(FakeCluster cluster, Duration sessionTimeout) {
+    private FakeBackend(FakeCluster cluster, Duration sessionTimeout, SessionListener listener) {
         this.cluster = cluster;
         this.sessionTimeout = sessionTimeout;
+        this.listener = listener;
         this.session = cluster.newSession();
     }
 
-    static FakeBackend open(FakeCluster cluster, Duration sessionTimeout) {
-        FakeBackend backend = new FakeBackend(cluster, sessionTimeout);
+    static FakeBackend open(FakeCluster cluster, Duration sessionTimeout, SessionListener listener) {
+        FakeBackend backend = new FakeBackend(cluster, sessionTimeout, listener);
         OPEN.put(backend.session, backend);
         return backend;
     }
@@ -69,38 +69,37 @@ public final class FakeBackend implements Backend {
     }
 
     @Override
-    public void setSessionListener(SessionListener listener) {
-        this.listener = listener;
-    }
-
-    @Override
     public CompletionStage<Void> renew() {
-        return renewalsBlocked ? new CompletableFuture<>() : CompletableFuture.completedFuture(null);
+        return renewalsBlocked ? new CompletableFuture<>() : cluster.answer(() -> null);
     }
 
     @Override
-    public Entry register(String election, String participantId, String metadata) {
-        return cluster.register(election, session, participantId, metadata);
+    public CompletionStage<Entry> register(String election, String participantId, String metadata) {
+        long owner = session;
+        return cluster.answer(() -> cluster.register(election, owner, participantId, metadata));
     }
 
     @Override
     public CompletionStage<Position> position(Entry self) {
-        return CompletableFuture.completedFuture(cluster.position(self));
+        return cluster.answer(() -> cluster.position(self));
     }
 
     @Override
-    public Optional<Watch> watch(Entry entry, Consumer<Change> onChange) {
-        return cluster.watch(entry, onChange);
+    public CompletionStage<Optional<Watch>> watch(EntryRef entry, Runnable onChange) {
+        return cluster.answer(() -> cluster.watch(entry, onChange));
     }
 
     @Override
-    public List<Entry> entries(String election, Runnable onChange) {
-        return cluster.entries(election, onChange);
+    public CompletionStage<List<Entry>> entries(String election, Runnable onChange) {
+        return cluster.answer(() -> cluster.entries(election, onChange));
     }
 
     @Override
-    public void delete(Entry own, boolean handOver) {
-        cluster.delete(own, handOver);
+    public CompletionStage<Void> delete(Entry own) {
+        return cluster.answer(() -> {
+            cluster.delete(own);
+            return null;
+        });
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.elector.fake;
 import dev.elector.spi.Backend;
 import dev.elector.spi.BackendProvider;
 import dev.elector.spi.ConnectionSpec;
+import dev.elector.spi.SessionListener;
 
 /** Serves {@code fake://cluster-name} for the state-machine unit tests. */
 public final class FakeBackendProvider implements BackendProvider {
@@ -17,7 +18,7 @@ public final class FakeBackendProvider implements BackendProvider {
     }
 
     @Override
-    public Backend connect(ConnectionSpec spec) {
-        return FakeBackend.open(FakeCluster.named(spec.endpoints().get(0).host()), spec.options().sessionTimeout());
+    public Backend connect(ConnectionSpec spec, SessionListener listener) {
+        return FakeBackend.open(FakeCluster.named(spec.endpoints().get(0).host()), spec.options().sessionTimeout(), listener);
     }
 }

@@ -1,7 +1,7 @@
 package dev.elector.fake;
 
-import dev.elector.spi.Change;
 import dev.elector.spi.Entry;
+import dev.elector.spi.EntryRef;
 import dev.elector.spi.Position;
 import dev.elector.spi.Watch;
 import java.util.ArrayList;
@@ -10,21 +10,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * An in-memory ordered registry for unit tests of the state machine: entries ordered by a global
- * revision, bound to sessions, with one-shot watches delivered on a separate thread as a real server's
- * would be. It stands beside the real-cluster tests, never instead of them.
+ * revision, bound to sessions, with one-shot watches. Answers and notifications go out on one thread of
+ * the cluster's own, in the order the cluster made them, as a real server's do on one connection. It
+ * stands beside the real-cluster tests, never instead of them.
  */
 public final class FakeCluster {
     private static final Map<String, FakeCluster> CLUSTERS = new ConcurrentHashMap<>();
 
     private final Map<String, TreeMap<Long, Entry>> elections = new HashMap<>();
-    private final Map<String, List<Consumer<Change>>> watches = new HashMap<>();
+    private final Map<String, List<Runnable>> watches = new HashMap<>();
     private final ExecutorService notifier = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "fake-cluster-notifier");
         t.setDaemon(true);
@@ -34,7 +36,6 @@ public final class FakeCluster {
     private long sessions;
     private long delivered;
     private long positionReads;
-    private final List<String> markedDeletions = new ArrayList<>();
 
     /** The cluster a {@code fake://name} URI connects to, created on first use. */
     public static FakeCluster named(String name) {
@@ -45,38 +46,52 @@ public final class FakeCluster {
         return ++sessions;
     }
 
-    synchronized Entry register(String election, long owner, String id, String metadata) {
+    /** Runs {@code op} under the cluster's lock and answers on its notifying thread. */
+    <T> CompletableFuture<T> answer(Supplier<T> op) {
+        T result;
+        synchronized (this) {
+            result = op.get();
+        }
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        notifier.execute(() -> answer.complete(result));
+        return answer;
+    }
+
+    Entry register(String election, long owner, String id, String metadata) {
         long rev = ++revision;
         Entry entry = new Entry(election, "e-" + rev, rev, rev, owner, id, metadata);
         elections.computeIfAbsent(election, e -> new TreeMap<>()).put(rev, entry);
-        fire("children:" + election, Change.CHANGED);
+        fire("children:" + election);
         return entry;
     }
 
-    synchronized Position position(Entry self) {
+    Position position(Entry self) {
         positionReads++;
         TreeMap<Long, Entry> queue = elections.getOrDefault(self.election(), new TreeMap<>());
         Entry current = queue.get(self.order());
-        return new Position(current != null && current.key().equals(self.key()),
-                Optional.ofNullable(queue.lowerEntry(self.order())).map(Map.Entry::getValue));
+        if (current == null || !current.key().equals(self.key()) || current.owner() != self.owner()) {
+            return Position.GONE;
+        }
+        Map.Entry<Long, Entry> before = queue.lowerEntry(self.order());
+        return before == null ? Position.FIRST : new Position.Behind(before.getValue().ref());
     }
 
-    synchronized Optional<Watch> watch(Entry entry, Consumer<Change> onChange) {
+    Optional<Watch> watch(EntryRef entry, Runnable onChange) {
         Entry current = elections.getOrDefault(entry.election(), new TreeMap<>()).get(entry.order());
         if (current == null) {
             return Optional.empty();
         }
         String key = "entry:" + entry.key();
-        Consumer<Change> one = onChange::accept; // its own identity, so cancelling it leaves equal callbacks
+        Runnable one = onChange::run; // its own identity, so cancelling it leaves equal callbacks
         watches.computeIfAbsent(key, k -> new ArrayList<>()).add(one);
-        return Optional.of(Watch.of(current, () -> {
+        return Optional.of(() -> {
             synchronized (FakeCluster.this) {
-                List<Consumer<Change>> left = watches.get(key);
+                List<Runnable> left = watches.get(key);
                 if (left != null) {
                     left.remove(one);
                 }
             }
-        }));
+        });
     }
 
     /** Watch notifications sent so far, as a server would count them. */
@@ -84,14 +99,9 @@ public final class FakeCluster {
         return delivered;
     }
 
-    /** Position reads served so far: a candidate reads its position before it claims, unless handed over. */
+    /** Position reads served so far: a candidate reads its position before every claim. */
     public synchronized long positionReads() {
         return positionReads;
-    }
-
-    /** Whether the entry was deleted by its owner marked as a handover. */
-    public synchronized boolean deletedAsHandover(Entry entry) {
-        return markedDeletions.contains(entry.key());
     }
 
     /** How many watches wait on an entry; the state-machine tests check what a resign leaves behind. */
@@ -99,27 +109,19 @@ public final class FakeCluster {
         return watches.getOrDefault("entry:" + entry.key(), List.of()).size();
     }
 
-    synchronized List<Entry> entries(String election, Runnable onChange) {
+    List<Entry> entries(String election, Runnable onChange) {
         if (onChange != null) {
-            watches.computeIfAbsent("children:" + election, k -> new ArrayList<>()).add(change -> onChange.run());
+            watches.computeIfAbsent("children:" + election, k -> new ArrayList<>()).add(onChange);
         }
         return new ArrayList<>(elections.getOrDefault(election, new TreeMap<>()).values());
     }
 
-    /** Deletes an entry, as an operator would. */
-    public void delete(Entry entry) {
-        delete(entry, false);
-    }
-
-    /** Deletes an entry, marked as a handover if {@code handOver}, as its owner does. */
-    synchronized void delete(Entry entry, boolean handOver) {
+    /** Deletes an entry, as an operator would, or as its owner does. */
+    public synchronized void delete(Entry entry) {
         TreeMap<Long, Entry> queue = elections.get(entry.election());
         if (queue != null && queue.remove(entry.order()) != null) {
-            if (handOver) {
-                markedDeletions.add(entry.key());
-            }
-            fire("entry:" + entry.key(), handOver ? Change.HANDED_OVER : Change.CHANGED);
-            fire("children:" + entry.election(), Change.CHANGED);
+            fire("entry:" + entry.key());
+            fire("children:" + entry.election());
         }
     }
 
@@ -139,12 +141,12 @@ public final class FakeCluster {
         return entries(election, null);
     }
 
-    private void fire(String key, Change change) {
-        List<Consumer<Change>> fired = watches.remove(key);
+    private void fire(String key) {
+        List<Runnable> fired = watches.remove(key);
         if (fired != null) {
-            for (Consumer<Change> c : fired) {
+            for (Runnable r : fired) {
                 delivered++;
-                notifier.execute(() -> c.accept(change));
+                notifier.execute(r);
             }
         }
     }

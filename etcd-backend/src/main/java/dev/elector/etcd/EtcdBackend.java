@@ -5,9 +5,9 @@ import static dev.elector.etcd.Keys.bytes;
 import dev.elector.CoordinatorUnavailableException;
 import dev.elector.ElectionException;
 import dev.elector.spi.Backend;
-import dev.elector.spi.Change;
 import dev.elector.spi.ConnectionSpec;
 import dev.elector.spi.Entry;
+import dev.elector.spi.EntryRef;
 import dev.elector.spi.Position;
 import dev.elector.spi.SessionListener;
 import dev.elector.spi.Watch;
@@ -18,8 +18,8 @@ import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Lease;
-import io.etcd.jetcd.kv.GetResponse;
-import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.common.exception.ErrorCode;
+import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
@@ -41,7 +41,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,14 +61,14 @@ final class EtcdBackend implements Backend {
     private final Keys keys;
     private final long ttlSeconds;
     private final Duration timeout;
+    private final SessionListener listener;
     private final AtomicLong lease;
     private final AtomicBoolean granting = new AtomicBoolean();
     private final AtomicLong suffixes = new AtomicLong();
     private final Map<String, Set<String>> ourKeys = new ConcurrentHashMap<>();
-    private volatile SessionListener listener;
     private volatile boolean closed;
 
-    private EtcdBackend(Client client, WatchStream watches, String namespace, long ttlSeconds, Duration timeout, long lease) {
+    private EtcdBackend(Client client, WatchStream watches, String namespace, long ttlSeconds, Duration timeout, long lease, SessionListener listener) {
         this.client = client;
         this.kv = client.getKVClient();
         this.leases = client.getLeaseClient();
@@ -78,9 +77,10 @@ final class EtcdBackend implements Backend {
         this.ttlSeconds = ttlSeconds;
         this.timeout = timeout;
         this.lease = new AtomicLong(lease);
+        this.listener = listener;
     }
 
-    static EtcdBackend connect(ConnectionSpec spec) {
+    static EtcdBackend connect(ConnectionSpec spec, SessionListener listener) {
         Duration requested = spec.options().sessionTimeout();
         if (requested.toMillis() % 1000 != 0) {
             throw new IllegalArgumentException("sessionTimeout " + requested + " is not a whole number of seconds, which etcd lease TTLs are");
@@ -115,14 +115,10 @@ final class EtcdBackend implements Backend {
                 Thread.currentThread().interrupt();
                 throw new CoordinatorUnavailableException("Interrupted while connecting to " + spec.uri(), e);
             }
-            if (granted != ttl) {
-                client.getLeaseClient().revoke(id);
-                throw new IllegalArgumentException("sessionTimeout " + requested + " is below the etcd cluster's minimum lease TTL: it granted "
-                        + granted + "s. The minimum is about 1.5 times the members' --election-timeout");
-            }
             WatchStream watches = new WatchStream(builder.target(), connectTimeout);
             ok = true;
-            return new EtcdBackend(client, watches, spec.namespace(), ttl, connectTimeout, id);
+            // Core compares what was granted with what was asked for, and refuses a difference.
+            return new EtcdBackend(client, watches, spec.namespace(), granted, connectTimeout, id, listener);
         } finally {
             if (!ok) {
                 client.close();
@@ -140,11 +136,6 @@ final class EtcdBackend implements Backend {
         return lease.get();
     }
 
-    @Override
-    public void setSessionListener(SessionListener listener) {
-        this.listener = listener;
-    }
-
     /**
      * One keep-alive round trip. A shared keep-alive stream would not say which request a response answers,
      * and core needs the send time of the acknowledged one; so each renewal is its own short exchange, one
@@ -157,17 +148,15 @@ final class EtcdBackend implements Backend {
             grantAgain();
             return CompletableFuture.failedFuture(new ElectionException("no etcd lease; granting a new one"));
         }
-        return leases.keepAliveOnce(id)
-                .orTimeout(ttlSeconds, TimeUnit.SECONDS)
-                .handle((response, error) -> {
-                    if (error == null && response.getTTL() > 0) {
-                        return null;
-                    }
-                    if (error == null || String.valueOf(error.getMessage()).contains("lease not found")) {
-                        leaseLost(id);
-                    }
-                    throw new ElectionException("etcd did not renew lease " + Long.toHexString(id), error);
-                });
+        return bounded("renew lease " + Long.toHexString(id), leases.keepAliveOnce(id)).handle((response, error) -> {
+            if (error == null) {
+                return null;
+            }
+            if (cause(error) instanceof EtcdException e && e.getErrorCode() == ErrorCode.NOT_FOUND) {
+                leaseLost(id); // jetcd's answer to a keep-alive with TTL 0: the lease expired or was revoked
+            }
+            throw asElectionException(error);
+        });
     }
 
     private void leaseLost(long id) {
@@ -176,7 +165,7 @@ final class EtcdBackend implements Backend {
             ourKeys.clear();
             // The link was in doubt: start watching on a fresh stream rather than one that may be stalled.
             watches.reset();
-            report(0);
+            listener.sessionChanged(0);
             grantAgain();
         }
     }
@@ -185,51 +174,51 @@ final class EtcdBackend implements Backend {
         if (closed || !granting.compareAndSet(false, true)) {
             return;
         }
-        leases.grant(ttlSeconds).whenComplete((response, error) -> {
+        bounded("grant a lease", leases.grant(ttlSeconds)).whenComplete((response, error) -> {
             granting.set(false);
             if (error != null) {
                 log.info("Granting a new etcd lease failed: {}; trying again at the next renewal", error.toString());
             } else if (closed) {
                 leases.revoke(response.getID());
             } else if (lease.compareAndSet(0, response.getID())) {
-                report(response.getID());
+                listener.sessionChanged(response.getID());
             }
         });
     }
 
-    private void report(long id) {
-        SessionListener l = listener;
-        if (l != null) {
-            l.sessionChanged(id);
-        }
-    }
-
     @Override
-    public Entry register(String election, String participantId, String metadata) {
+    public CompletionStage<Entry> register(String election, String participantId, String metadata) {
         long id = lease.get();
         if (id == 0) {
-            throw new ElectionException("no etcd lease yet");
+            return CompletableFuture.failedFuture(new ElectionException("no etcd lease yet"));
         }
+        return register(election, participantId, metadata, id, 0);
+    }
+
+    /** One create; a key of that name that exists already (a retried create's first attempt) takes the next suffix. */
+    private CompletableFuture<Entry> register(String election, String participantId, String metadata, long id, int attempt) {
         Set<String> used = ourKeys.computeIfAbsent(election, e -> new HashSet<>());
-        ByteSequence value = bytes(Entry.value(participantId, metadata));
-        for (int attempt = 0; attempt < 3; attempt++) {
-            String name;
-            synchronized (used) {
-                String base = Long.toHexString(id);
-                name = used.contains(base) || attempt > 0 ? base + "_" + suffixes.incrementAndGet() : base;
-                used.add(name);
-            }
-            ByteSequence key = bytes(keys.prefix(election) + name);
-            TxnResponse response = await("create a candidate under " + election, kv.txn()
-                    .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-                    .Then(Op.put(key, value, PutOption.builder().withLeaseId(id).build()))
-                    .commit());
-            if (response.isSucceeded()) {
-                long revision = response.getHeader().getRevision();
-                return new Entry(election, name, revision, revision, id, participantId, metadata);
-            }
+        String name;
+        synchronized (used) {
+            String base = Long.toHexString(id);
+            name = used.contains(base) || attempt > 0 ? base + "_" + suffixes.incrementAndGet() : base;
+            used.add(name);
         }
-        throw new ElectionException("could not create a unique candidate key under " + keys.prefix(election));
+        ByteSequence key = bytes(keys.prefix(election) + name);
+        return bounded("create a candidate under " + keys.prefix(election), kv.txn()
+                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                .Then(Op.put(key, bytes(Entry.value(participantId, metadata)), PutOption.builder().withLeaseId(id).build()))
+                .commit())
+                .thenCompose(response -> {
+                    if (response.isSucceeded()) {
+                        long revision = response.getHeader().getRevision();
+                        return CompletableFuture.completedFuture(new Entry(election, name, revision, revision, id, participantId, metadata));
+                    }
+                    if (attempt >= 2) {
+                        throw new ElectionException("could not create a unique candidate key under " + keys.prefix(election));
+                    }
+                    return register(election, participantId, metadata, id, attempt + 1);
+                });
     }
 
     /**
@@ -238,111 +227,91 @@ final class EtcdBackend implements Backend {
      */
     @Override
     public CompletionStage<Position> position(Entry self) {
-        String what = "find the predecessor of " + self.key();
-        return kv.get(bytes(keys.prefix(self.election())), GetOption.builder()
+        return bounded("find the predecessor of " + self.key(), kv.get(bytes(keys.prefix(self.election())), GetOption.builder()
                 .isPrefix(true)
                 .withMaxCreateRevision(self.order())
                 .withSortField(GetOption.SortTarget.CREATE)
                 .withSortOrder(GetOption.SortOrder.DESCEND)
                 .withLimit(2)
-                .build())
-                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .handle((response, error) -> {
-                    if (error != null) {
-                        throw failed(what, error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
-                    }
+                .build()))
+                .thenApply(response -> {
                     List<KeyValue> kvs = response.getKvs();
                     boolean present = !kvs.isEmpty() && kvs.get(0).getCreateRevision() == self.order() && kvs.get(0).getLease() == self.owner();
-                    Optional<KeyValue> before = present ? kvs.stream().skip(1).findFirst() : kvs.stream().findFirst();
-                    return new Position(present, before.map(kv -> keys.entry(self.election(), kv)));
+                    if (!present) {
+                        return Position.GONE;
+                    }
+                    return kvs.size() < 2 ? Position.FIRST : new Position.Behind(keys.ref(self.election(), kvs.get(1)));
                 });
     }
 
     /**
-     * Watches the entry's key and its handover mark, from the server's next revision, then reads the key. A
-     * deletion that comes with the mark, in one revision, is {@link Change#HANDED_OVER}.
+     * Watches the entry's key from the server's next revision, then reads it. Watch first, then read: a
+     * watch that starts at a past revision is served by etcd's catch-up loop, up to 100 ms late, and a leader
+     * whose entry is deleted from outside must hear of it no later than its successor does.
      */
     @Override
-    public Optional<Watch> watch(Entry entry, Consumer<Change> onChange) {
+    public CompletionStage<Optional<Watch>> watch(EntryRef entry, Runnable onChange) {
         ByteString key = keys.key(entry);
-        ByteString end = Keys.mark(key).concat(ByteString.copyFrom(new byte[] {0})); // the mark included
-        // Its creation, at revision order, is no change: a member behind the one that created it may replay it.
-        WatchStream.Handle watch = watches.watch(key, end, 0, entry.order(),
-                events -> onChange.accept(Keys.handedOver(events, key) ? Change.HANDED_OVER : Change.CHANGED));
-        // Watch first, from the server's next revision, then read: a watch that starts at a past revision
-        // is served by etcd's catch-up loop, up to 100 ms late, and a leader whose entry is deleted from
-        // outside must hear of it no later than its successor does.
-        GetResponse response;
+        WatchStream.Handle watch;
         try {
-            await("watch " + key.toStringUtf8(), watch.created());
-            response = await("read " + key.toStringUtf8(), kv.get(ByteSequence.from(key)));
+            // Its creation, at revision order, is no change: a member behind the one that created it may replay it.
+            watch = watches.watch(key, key.concat(ByteString.copyFrom(new byte[] {0})), 0, entry.order(), events -> onChange.run());
         } catch (ElectionException e) {
-            watch.cancel().run();
-            throw e;
+            return CompletableFuture.failedFuture(e);
         }
-        Optional<Entry> current = response.getKvs().stream().findFirst()
-                .filter(kv -> kv.getCreateRevision() == entry.order()) // a key of that name created again is another entry
-                .map(kv -> keys.entry(entry.election(), kv));
-        if (current.isEmpty()) {
-            watch.cancel().run();
-            return Optional.empty();
-        }
-        // Cancelling closes the watcher on the stream, so the server sends nothing more for it.
-        return Optional.of(Watch.of(current.get(), watch.cancel()));
+        return bounded("watch " + key.toStringUtf8(), watch.created())
+                .thenCompose(created -> bounded("read " + key.toStringUtf8(), kv.get(ByteSequence.from(key))))
+                .handle((response, error) -> {
+                    // A key of that name created again is another entry.
+                    boolean there = error == null && response.getKvs().stream().anyMatch(kv -> kv.getCreateRevision() == entry.order());
+                    if (!there) {
+                        watch.cancel().run();
+                    }
+                    if (error != null) {
+                        throw asElectionException(error);
+                    }
+                    // Cancelling closes the watcher on the stream, so the server sends nothing more for it.
+                    return there ? Optional.of(watch.cancel()::run) : Optional.empty();
+                });
     }
 
     @Override
-    public List<Entry> entries(String election, Runnable onChange) {
+    public CompletionStage<List<Entry>> entries(String election, Runnable onChange) {
         ByteSequence prefix = bytes(keys.prefix(election));
-        GetResponse response = await("list " + prefix, kv.get(prefix, GetOption.builder()
+        return bounded("list " + keys.prefix(election), kv.get(prefix, GetOption.builder()
                 .isPrefix(true)
                 .withSortField(GetOption.SortTarget.CREATE)
                 .withSortOrder(GetOption.SortOrder.ASCEND)
-                .build()));
-        if (onChange != null) {
-            // From just after the revision read, so no change in between is missed; for observers, which may
-            // hear of a change up to etcd's catch-up interval late. Fires once: on the first event, or on an
-            // error such as a member losing its leader.
-            ByteString start = ByteString.copyFrom(prefix.getBytes());
-            watches.watch(start, WatchStream.prefixEnd(start), response.getHeader().getRevision() + 1, 0, events -> onChange.run());
-        }
-        return response.getKvs().stream().filter(kv -> !keys.isMark(election, kv)).map(kv -> keys.entry(election, kv)).toList();
+                .build()))
+                .thenApply(response -> {
+                    if (onChange != null) {
+                        // From just after the revision read, so no change in between is missed; for observers,
+                        // which may hear of a change up to etcd's catch-up interval late. Fires once: on the first
+                        // event, or on an error such as a member losing its leader.
+                        ByteString start = ByteString.copyFrom(prefix.getBytes());
+                        watches.watch(start, WatchStream.prefixEnd(start), response.getHeader().getRevision() + 1, 0, events -> onChange.run());
+                    }
+                    return response.getKvs().stream().map(kv -> keys.entry(election, kv)).toList();
+                });
     }
 
-    /**
-     * Guarded by create revision: never deletes a key of the same name that is not this entry. A handover
-     * puts the key's mark, bound to our lease, in the same transaction, so the successor's one watch sees
-     * both in one revision; the mark is deleted before this returns (or goes with the lease). A candidate
-     * joining in between sees the mark as its predecessor and waits for that deletion, as {@code etcdctl
-     * elect} would.
-     */
+    /** Guarded by create revision: never deletes a key of the same name that is not this entry. */
     @Override
-    public void delete(Entry own, boolean handOver) {
-        ByteString name = keys.key(own);
-        ByteSequence key = ByteSequence.from(name);
-        ByteSequence mark = ByteSequence.from(Keys.mark(name));
-        List<Op> ops = handOver
-                ? List.of(Op.delete(key, DeleteOption.DEFAULT), Op.put(mark, ByteSequence.EMPTY, PutOption.builder().withLeaseId(own.owner()).build()))
-                : List.of(Op.delete(key, DeleteOption.DEFAULT));
-        TxnResponse response = await("delete " + key, kv.txn()
+    public CompletionStage<Void> delete(Entry own) {
+        ByteSequence key = ByteSequence.from(keys.key(own.ref()));
+        return bounded("delete " + key, kv.txn()
                 .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(own.order())))
-                .Then(ops.toArray(Op[]::new))
-                .commit());
-        if (handOver && response.isSucceeded()) {
-            // The successor heard of the handover from the transaction; the mark goes before we return, so it
-            // is not there when this coordinator joins again (it would queue behind it), nor for long for others.
-            try {
-                await("delete " + mark, kv.delete(mark));
-            } catch (ElectionException e) {
-                log.debug("Could not delete the handover mark {}; it goes with the lease: {}", mark, e.toString());
-            }
-        }
-        Set<String> used = ourKeys.get(own.election());
-        if (used != null) {
-            synchronized (used) {
-                used.remove(own.key());
-            }
-        }
+                .Then(Op.delete(key, DeleteOption.DEFAULT))
+                .commit())
+                .thenApply(response -> {
+                    Set<String> used = ourKeys.get(own.election());
+                    if (used != null) {
+                        synchronized (used) {
+                            used.remove(own.key());
+                        }
+                    }
+                    return null;
+                });
     }
 
     @Override
@@ -361,24 +330,32 @@ final class EtcdBackend implements Backend {
         client.close();
     }
 
-    private <T> T await(String what, CompletableFuture<T> call) {
-        try {
-            return call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ElectionException("Interrupted while trying to " + what, e);
-        } catch (ExecutionException e) {
-            throw failed(what, e.getCause());
-        } catch (TimeoutException e) {
-            call.cancel(true);
-            throw failed(what, e);
-        }
+    /**
+     * The call, failing with an {@link ElectionException} that says what was tried if it fails or takes
+     * longer than the connect timeout: jetcd sets no deadline of its own.
+     */
+    private <T> CompletableFuture<T> bounded(String what, CompletableFuture<T> call) {
+        return call.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((value, error) -> {
+            if (error == null) {
+                return value;
+            }
+            Throwable cause = cause(error);
+            throw cause instanceof TimeoutException
+                    ? new ElectionException("etcd did not " + what + " within " + timeout, cause)
+                    : new ElectionException("etcd could not " + what + ": " + cause.getMessage(), cause);
+        });
     }
 
-    /** The error for a call that failed or timed out, the same whether it was awaited or not. */
-    private ElectionException failed(String what, Throwable cause) {
-        return cause instanceof TimeoutException
-                ? new ElectionException("etcd did not " + what + " within " + timeout, cause)
-                : new ElectionException("etcd could not " + what + ": " + cause.getMessage(), cause);
+    private static Throwable cause(Throwable error) {
+        Throwable t = error;
+        while ((t instanceof CompletionException || t instanceof ExecutionException || t instanceof ElectionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static ElectionException asElectionException(Throwable error) {
+        Throwable t = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return t instanceof ElectionException e ? e : new ElectionException("etcd call failed: " + t.getMessage(), t);
     }
 }

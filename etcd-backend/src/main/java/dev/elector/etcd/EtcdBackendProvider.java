@@ -3,6 +3,7 @@ package dev.elector.etcd;
 import dev.elector.spi.Backend;
 import dev.elector.spi.BackendProvider;
 import dev.elector.spi.ConnectionSpec;
+import dev.elector.spi.SessionListener;
 
 /**
  * Serves {@code etcd://host:port[,host:port...]/namespace} URIs. Found by {@link java.util.ServiceLoader};
@@ -24,7 +25,7 @@ public final class EtcdBackendProvider implements BackendProvider {
     }
 
     @Override
-    public Backend connect(ConnectionSpec spec) {
-        return EtcdBackend.connect(spec);
+    public Backend connect(ConnectionSpec spec, SessionListener listener) {
+        return EtcdBackend.connect(spec, listener);
     }
 }

@@ -3,10 +3,10 @@ package dev.elector.zookeeper;
 import dev.elector.CoordinatorUnavailableException;
 import dev.elector.ElectionException;
 import dev.elector.spi.Backend;
-import dev.elector.spi.Change;
 import dev.elector.spi.ConnectionSpec;
 import dev.elector.spi.Endpoint;
 import dev.elector.spi.Entry;
+import dev.elector.spi.EntryRef;
 import dev.elector.spi.Position;
 import dev.elector.spi.SessionListener;
 import dev.elector.spi.Watch;
@@ -19,15 +19,18 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.BackgroundCallback;
+import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.RetryNTimes;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
@@ -38,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * Candidates are protected {@code EPHEMERAL_SEQUENTIAL} znodes {@code /<namespace>/<election>/_c_<guid>-latch-<seq>}
  * holding the participant id: exactly what Curator's {@code LeaderLatch} writes, so a latch and an Elector
  * participant on the same path queue together and agree on one leader. The protection prefix lets a create
- * retried after a connection loss find its first attempt instead of leaving a duplicate.
+ * retried after a connection loss find its first attempt instead of leaving a duplicate. Every call runs in
+ * Curator's background mode: requests of all elections are pipelined on the one connection, and answers
+ * come on ZooKeeper's event thread.
  */
 final class ZooKeeperBackend implements Backend {
     private static final Logger log = LoggerFactory.getLogger(ZooKeeperBackend.class);
@@ -47,26 +52,25 @@ final class ZooKeeperBackend implements Backend {
 
     private final CuratorFramework client;
     private final Duration sessionTimeout;
-    private volatile SessionListener listener;
+    private final SessionListener listener;
     private volatile long sessionId;
 
-    private ZooKeeperBackend(CuratorFramework client, Duration sessionTimeout, long sessionId) {
+    private ZooKeeperBackend(CuratorFramework client, Duration sessionTimeout, long sessionId, SessionListener listener) {
         this.client = client;
         this.sessionTimeout = sessionTimeout;
         this.sessionId = sessionId;
+        this.listener = listener;
     }
 
-    static ZooKeeperBackend connect(ConnectionSpec spec) {
+    static ZooKeeperBackend connect(ConnectionSpec spec, SessionListener listener) {
         String connectString = spec.endpoints().stream().map(Endpoint::toString).collect(Collectors.joining(","));
-        Duration requested = spec.options().sessionTimeout();
         Duration connectTimeout = spec.options().connectTimeout();
         CuratorFramework client = CuratorFrameworkFactory.builder()
                 .connectString(connectString)
                 .namespace(spec.namespace())
-                .sessionTimeoutMs(Math.toIntExact(requested.toMillis()))
+                .sessionTimeoutMs(Math.toIntExact(spec.options().sessionTimeout().toMillis()))
                 .connectionTimeoutMs(Math.toIntExact(connectTimeout.toMillis()))
-                // Core retries every failed step itself; one quick retry here rides over a single lost packet
-                // without keeping an election's worker blocked for long.
+                // Core retries every failed step itself; one quick retry here rides over a single lost packet.
                 .retryPolicy(new RetryNTimes(1, 100))
                 .build();
         boolean connected = false;
@@ -78,14 +82,7 @@ final class ZooKeeperBackend implements Backend {
                         + ") within the connect timeout of " + connectTimeout, null);
             }
             var zk = client.getZookeeperClient().getZooKeeper();
-            Duration granted = Duration.ofMillis(zk.getSessionTimeout());
-            if (!granted.equals(requested)) {
-                connected = false;
-                throw new IllegalArgumentException("sessionTimeout " + requested + " is outside the bounds of the ZooKeeper ensemble at "
-                        + connectString + ": it granted " + granted + ". Servers allow minSessionTimeout to maxSessionTimeout,"
-                        + " 2 to 20 ticks unless configured");
-            }
-            ZooKeeperBackend backend = new ZooKeeperBackend(client, granted, zk.getSessionId());
+            ZooKeeperBackend backend = new ZooKeeperBackend(client, Duration.ofMillis(zk.getSessionTimeout()), zk.getSessionId(), listener);
             client.getConnectionStateListenable().addListener((c, state) -> backend.stateChanged(state));
             return backend;
         } catch (InterruptedException e) {
@@ -134,10 +131,7 @@ final class ZooKeeperBackend implements Backend {
     private synchronized void report(long current) {
         if (current != sessionId) {
             sessionId = current;
-            SessionListener l = listener;
-            if (l != null) {
-                l.sessionChanged(current);
-            }
+            listener.sessionChanged(current);
         }
     }
 
@@ -151,11 +145,6 @@ final class ZooKeeperBackend implements Backend {
         return sessionId;
     }
 
-    @Override
-    public void setSessionListener(SessionListener listener) {
-        this.listener = listener;
-    }
-
     /**
      * A {@code sync} goes through the ensemble's leader, so its answer shows that the quorum, not just a
      * possibly partitioned follower, heard from this session after the send.
@@ -163,62 +152,43 @@ final class ZooKeeperBackend implements Backend {
     @Override
     public CompletionStage<Void> renew() {
         checkSession();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        try {
-            client.sync().inBackground((c, event) -> {
-                if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
-                    done.complete(null);
-                } else {
-                    done.completeExceptionally(KeeperException.create(KeeperException.Code.get(event.getResultCode())));
-                }
-            }).forPath("/");
-        } catch (Exception e) {
-            done.completeExceptionally(e);
-        }
-        return done;
+        return background("sync", cb -> client.sync().inBackground(cb).forPath("/"), event -> null);
     }
 
     @Override
-    public Entry register(String election, String participantId, String metadata) {
+    public CompletionStage<Entry> register(String election, String participantId, String metadata) {
         String prefix = ZKPaths.makePath(election, LOCK_NAME);
-        return call("create a candidate under " + election, () -> {
-            Stat stat = new Stat();
-            String path = client.create().storingStatIn(stat).creatingParentContainersIfNeeded().withProtection()
-                    .withMode(CreateMode.EPHEMERAL_SEQUENTIAL).forPath(prefix, Entry.value(participantId, metadata).getBytes(StandardCharsets.UTF_8));
-            if (stat.getCzxid() == 0) {
-                // A protected create that found its earlier attempt returns no stat: read it.
-                client.getData().storingStatIn(stat).forPath(path);
-            }
-            String node = ZKPaths.getNodeFromPath(path);
-            return new Entry(election, node, sequence(node), stat.getCzxid(), stat.getEphemeralOwner(), participantId, metadata);
-        });
+        byte[] data = Entry.value(participantId, metadata).getBytes(StandardCharsets.UTF_8);
+        return background("create a candidate under " + election, cb -> client.create().creatingParentContainersIfNeeded().withProtection()
+                .withMode(CreateMode.EPHEMERAL_SEQUENTIAL).inBackground(cb).forPath(prefix, data), event -> event)
+                .thenCompose(event -> {
+                    String node = ZKPaths.getNodeFromPath(event.getName());
+                    Stat stat = event.getStat();
+                    if (stat != null && stat.getCzxid() != 0) {
+                        return CompletableFuture.completedFuture(new Entry(election, node, sequence(node), stat.getCzxid(), stat.getEphemeralOwner(),
+                                participantId, metadata));
+                    }
+                    // A protected create that found its earlier attempt returns no stat: read it.
+                    return read(election, node, null).thenApply(found -> found.orElseThrow(
+                            () -> new ElectionException("ZooKeeper lost the candidate " + node + " right after creating it", null)));
+                });
     }
 
     /**
-     * One {@code getChildren}, in the background, as LeaderLatch reads: our node's name carries the GUID of
-     * our own create, so finding it in the list means it is the node we created, with the owner recorded
-     * then. The answer arrives on the client's event thread.
+     * One {@code getChildren}, as LeaderLatch reads: our node's name carries the GUID of our own create, so
+     * finding it in the list means it is the node we created, with the owner recorded then.
      */
     @Override
     public CompletionStage<Position> position(Entry self) {
         String parent = ZKPaths.makePath(self.election(), null);
-        CompletableFuture<Position> result = new CompletableFuture<>();
-        try {
-            client.getChildren().inBackground((c, event) -> {
-                KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
-                if (code == KeeperException.Code.OK || code == KeeperException.Code.NONODE) {
-                    result.complete(positionIn(code == KeeperException.Code.OK ? event.getChildren() : List.of(), self));
-                } else {
-                    result.completeExceptionally(new ElectionException("ZooKeeper could not list " + parent + ": " + code, KeeperException.create(code)));
-                }
-            }).forPath(parent);
-        } catch (Exception e) {
-            result.completeExceptionally(new ElectionException("ZooKeeper could not list " + parent + ": " + e.getMessage(), e));
-        }
-        return result;
+        return background("list " + parent, cb -> client.getChildren().inBackground(cb).forPath(parent),
+                event -> positionIn(event.getResultCode() == Code.OK.intValue() ? event.getChildren() : List.of(), self), Code.NONODE);
     }
 
     private static Position positionIn(List<String> children, Entry self) {
+        if (!children.contains(self.key())) {
+            return Position.GONE;
+        }
         String best = null;
         long bestOrder = Long.MIN_VALUE;
         for (String child : children) {
@@ -228,59 +198,50 @@ final class ZooKeeperBackend implements Backend {
                 bestOrder = order;
             }
         }
-        Optional<Entry> predecessor = best == null ? Optional.empty() : Optional.of(new Entry(self.election(), best, bestOrder, 0, 0, "", ""));
-        return new Position(children.contains(self.key()), predecessor);
+        return best == null ? Position.FIRST : new Position.Behind(new EntryRef(self.election(), best, bestOrder));
     }
 
     /**
-     * A data watch; ZooKeeper's notification carries no more than the path, so every change is CHANGED.
-     * Cancelling silences the watcher in the client only. Nothing is sent: for one watcher of several on a
-     * path, ZooKeeper's removeWatches only checks with the server, which keeps its one watch per path and
-     * connection and sends the event all the same, so a request would only delay the deletion behind it.
+     * A data watch, left by the read that checks the node exists. Cancelling silences the watcher in the
+     * client only. Nothing is sent: for one watcher of several on a path, ZooKeeper's removeWatches only
+     * checks with the server, which keeps its one watch per path and connection and sends the event all the
+     * same, so a request would only delay the deletion behind it.
      */
     @Override
-    public Optional<Watch> watch(Entry entry, Consumer<Change> onChange) {
+    public CompletionStage<Optional<Watch>> watch(EntryRef entry, Runnable onChange) {
         PathWatcher watcher = new PathWatcher(onChange);
-        return read(entry.election(), entry.key(), watcher).map(current -> Watch.of(current, () -> watcher.cancelled = true));
+        return read(entry.election(), entry.key(), watcher).thenApply(found -> found.map(current -> () -> watcher.cancelled = true));
     }
 
     @Override
-    public List<Entry> entries(String election, Runnable onChange) {
+    public CompletionStage<List<Entry>> entries(String election, Runnable onChange) {
         String parent = ZKPaths.makePath(election, null);
-        Watcher watcher = onChange == null ? null : new PathWatcher(change -> onChange.run());
-        List<String> children = call("list " + election, () -> {
-            try {
-                return watcher == null ? client.getChildren().forPath(parent) : client.getChildren().usingWatcher(watcher).forPath(parent);
-            } catch (KeeperException.NoNodeException e) {
-                // No candidate ever joined: watch for the election's node to appear instead.
-                if (watcher != null && client.checkExists().usingWatcher(watcher).forPath(parent) != null) {
-                    return client.getChildren().usingWatcher(watcher).forPath(parent);
-                }
-                return List.<String>of();
-            }
-        });
-        List<Entry> entries = new ArrayList<>();
-        for (String child : children) {
-            if (sequence(child) >= 0) {
-                read(election, child, null).ifPresent(entries::add);
-            }
-        }
-        entries.sort(Comparator.comparingLong(Entry::order));
-        return entries;
+        Watcher watcher = onChange == null ? null : new PathWatcher(onChange);
+        return background("list " + parent, cb -> (watcher == null ? client.getChildren() : client.getChildren().usingWatcher(watcher))
+                .inBackground(cb).forPath(parent), event -> event, Code.NONODE)
+                .thenCompose(event -> {
+                    if (event.getResultCode() == Code.NONODE.intValue()) {
+                        // No candidate ever joined: watch for the election's node to appear instead.
+                        return watcher == null ? CompletableFuture.completedFuture(List.<Entry>of())
+                                : background("watch " + parent, cb -> client.checkExists().usingWatcher(watcher).inBackground(cb).forPath(parent),
+                                        e -> List.<Entry>of());
+                    }
+                    List<CompletableFuture<Optional<Entry>>> reads = new ArrayList<>();
+                    for (String child : event.getChildren()) {
+                        if (sequence(child) >= 0) {
+                            reads.add(read(election, child, null));
+                        }
+                    }
+                    return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(all -> reads.stream()
+                            .map(CompletableFuture::join).flatMap(Optional::stream).sorted(Comparator.comparingLong(Entry::order)).toList());
+                });
     }
 
-    /** ZooKeeper's notification of a deletion carries nothing more, so {@code handOver} cannot be told. */
     @Override
-    public void delete(Entry own, boolean handOver) {
+    public CompletionStage<Void> delete(Entry own) {
         String path = ZKPaths.makePath(own.election(), own.key());
-        call("delete " + path, () -> {
-            try {
-                client.delete().forPath(path);
-            } catch (KeeperException.NoNodeException e) {
-                // already gone: the goal is reached
-            }
-            return null;
-        });
+        // Already gone is done: the goal is reached.
+        return background("delete " + path, cb -> client.delete().inBackground(cb).forPath(path), event -> null, Code.NONODE);
     }
 
     @Override
@@ -289,20 +250,48 @@ final class ZooKeeperBackend implements Backend {
         client.close();
     }
 
-    private Optional<Entry> read(String election, String node, Watcher watcher) {
+    /** Reads a node, leaving {@code watcher} on it if it exists; empty if it does not. */
+    private CompletableFuture<Optional<Entry>> read(String election, String node, Watcher watcher) {
         String path = ZKPaths.makePath(election, node);
-        return call("read " + path, () -> {
-            Stat stat = new Stat();
-            try {
-                byte[] data = watcher == null
-                        ? client.getData().storingStatIn(stat).forPath(path)
-                        : client.getData().storingStatIn(stat).usingWatcher(watcher).forPath(path);
-                String text = data == null ? "" : new String(data, StandardCharsets.UTF_8);
-                return Optional.of(Entry.of(election, node, sequence(node), stat.getCzxid(), stat.getEphemeralOwner(), text));
-            } catch (KeeperException.NoNodeException e) {
-                return Optional.empty();
-            }
-        });
+        return background("read " + path, cb -> (watcher == null ? client.getData() : client.getData().usingWatcher(watcher))
+                .inBackground(cb).forPath(path), event -> {
+                    if (event.getResultCode() == Code.NONODE.intValue()) {
+                        return Optional.<Entry>empty();
+                    }
+                    Stat stat = event.getStat();
+                    String text = event.getData() == null ? "" : new String(event.getData(), StandardCharsets.UTF_8);
+                    return Optional.of(Entry.of(election, node, sequence(node), stat.getCzxid(), stat.getEphemeralOwner(), text));
+                }, Code.NONODE);
+    }
+
+    private interface BackgroundCall {
+        void start(BackgroundCallback callback) throws Exception;
+    }
+
+    /**
+     * Runs one call in Curator's background mode. Its answer completes the stage with {@code result} when
+     * the code is OK or one of {@code alsoFine}, and fails it with the {@link KeeperException} of the code
+     * otherwise (connection loss, session expiry), wrapped with what was tried.
+     */
+    private static <T> CompletableFuture<T> background(String what, BackgroundCall call, Function<CuratorEvent, T> result, Code... alsoFine) {
+        CompletableFuture<T> done = new CompletableFuture<>();
+        try {
+            call.start((c, event) -> {
+                Code code = Code.get(event.getResultCode());
+                if (code == Code.OK || List.of(alsoFine).contains(code)) {
+                    try {
+                        done.complete(result.apply(event));
+                    } catch (RuntimeException e) {
+                        done.completeExceptionally(e);
+                    }
+                } else {
+                    done.completeExceptionally(new ElectionException("ZooKeeper could not " + what + ": " + code, KeeperException.create(code)));
+                }
+            });
+        } catch (Exception e) {
+            done.completeExceptionally(new ElectionException("ZooKeeper could not " + what + ": " + e, e));
+        }
+        return done;
     }
 
     /**
@@ -310,10 +299,10 @@ final class ZooKeeperBackend implements Backend {
      * every watcher, and the session's fate is core's business, through the deadline.
      */
     private static final class PathWatcher implements Watcher {
-        private final Consumer<Change> onChange;
+        private final Runnable onChange;
         private volatile boolean cancelled;
 
-        PathWatcher(Consumer<Change> onChange) {
+        PathWatcher(Runnable onChange) {
             this.onChange = onChange;
         }
 
@@ -322,7 +311,7 @@ final class ZooKeeperBackend implements Backend {
             switch (event.getType()) {
                 case NodeCreated, NodeDeleted, NodeDataChanged, NodeChildrenChanged -> {
                     if (!cancelled) {
-                        onChange.accept(Change.CHANGED);
+                        onChange.run();
                     }
                 }
                 default -> {
@@ -342,23 +331,6 @@ final class ZooKeeperBackend implements Backend {
             return Long.parseLong(node.substring(at + LOCK_NAME.length()));
         } catch (NumberFormatException e) {
             return -1;
-        }
-    }
-
-    private interface ZkCall<T> {
-        T run() throws Exception;
-    }
-
-    private static <T> T call(String what, ZkCall<T> op) {
-        try {
-            return op.run();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ElectionException("Interrupted while trying to " + what, e);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new ElectionException("ZooKeeper could not " + what + ": " + e.getMessage(), e);
         }
     }
 }

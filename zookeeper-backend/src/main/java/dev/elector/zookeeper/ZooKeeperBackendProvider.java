@@ -3,6 +3,7 @@ package dev.elector.zookeeper;
 import dev.elector.spi.Backend;
 import dev.elector.spi.BackendProvider;
 import dev.elector.spi.ConnectionSpec;
+import dev.elector.spi.SessionListener;
 
 /**
  * Serves {@code zk://host:port[,host:port...]/namespace} URIs. Found by {@link java.util.ServiceLoader};
@@ -24,7 +25,7 @@ public final class ZooKeeperBackendProvider implements BackendProvider {
     }
 
     @Override
-    public Backend connect(ConnectionSpec spec) {
-        return ZooKeeperBackend.connect(spec);
+    public Backend connect(ConnectionSpec spec, SessionListener listener) {
+        return ZooKeeperBackend.connect(spec, listener);
     }
 }

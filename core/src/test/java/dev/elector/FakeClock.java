@@ -1,0 +1,65 @@
+package dev.elector;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/** A clock that moves only when the test says: deadlines and retries run on the test's own thread. */
+final class FakeClock implements Clock {
+    private record Task(long due, long seq, Runnable run) {
+    }
+
+    private final PriorityQueue<Task> tasks = new PriorityQueue<>((a, b) -> a.due != b.due ? Long.compare(a.due, b.due) : Long.compare(a.seq, b.seq));
+    private long now = 1_000_000_000L;
+    private long seq;
+
+    @Override
+    public synchronized long nanoTime() {
+        return now;
+    }
+
+    @Override
+    public synchronized Runnable schedule(Runnable task, long delayNanos) {
+        Task t = new Task(now + delayNanos, seq++, task);
+        tasks.add(t);
+        return () -> {
+            synchronized (this) {
+                tasks.remove(t);
+            }
+        };
+    }
+
+    /** Moves time forward, running every task that falls due, in order, each at its own time. */
+    void advance(Duration by) {
+        long target;
+        synchronized (this) {
+            target = now + by.toNanos();
+        }
+        while (true) {
+            Task next;
+            synchronized (this) {
+                next = tasks.peek();
+                if (next == null || next.due - target > 0) {
+                    now = target;
+                    return;
+                }
+                tasks.poll();
+                now = Math.max(now, next.due);
+            }
+            next.run.run();
+        }
+    }
+
+    /** Moves time forward without running anything, as a process paused and resumed sees it. */
+    synchronized void jump(Duration by) {
+        now += by.toNanos();
+    }
+
+    /** The tasks waiting, for messages. */
+    synchronized List<Long> dueTimes() {
+        List<Long> due = new ArrayList<>();
+        tasks.forEach(t -> due.add(t.due - now));
+        return due;
+    }
+}
