@@ -303,7 +303,7 @@ final class Candidate implements Election {
             busy = false;
             then.accept(value, error);
             if (error != null) {
-                log.warn("{} in '{}': {}; retrying", participantId(), name, String.valueOf(error.getMessage()));
+                log.warn("{} in '{}': {}; retrying", participantId(), name, messageOf(error));
                 retryLater();
             } else {
                 step();
@@ -320,7 +320,7 @@ final class Candidate implements Election {
                 return; // outdated
             }
             if (error != null) {
-                log.warn("{} in '{}' could not read its position: {}; retrying", participantId(), name, String.valueOf(error.getMessage()));
+                log.warn("{} in '{}' could not read its position: {}; retrying", participantId(), name, messageOf(error));
                 retryLater();
             } else if (position instanceof Position.Behind behind) {
                 watchPredecessor(id, mine, behind.predecessor());
@@ -519,6 +519,12 @@ final class Candidate implements Election {
             retryPending = false;
             step();
         }), coordinator.retryDelay());
+    }
+
+    /** The message of the failure itself, without the wrapping of the stage it came through. */
+    private static String messageOf(Throwable error) {
+        Throwable t = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+        return String.valueOf(t.getMessage());
     }
 
     private void ensureOpen() {

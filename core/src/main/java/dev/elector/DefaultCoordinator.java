@@ -173,10 +173,12 @@ final class DefaultCoordinator implements Coordinator {
         for (Candidate candidate : new ArrayList<>(elections)) {
             closing.add(candidate.closeAsync().toCompletableFuture());
         }
-        try {
-            await(CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)), "close the elections");
-        } catch (ElectionException e) {
-            log.warn("Closing the elections of {} did not finish: {}; their entries go with the session", spec.uri(), e.getMessage());
+        if (!closing.isEmpty()) {
+            try {
+                await(CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)), "close the elections");
+            } catch (ElectionException e) {
+                log.warn("Closing the elections of {} did not finish: {}; their entries go with the session", spec.uri(), e.getMessage());
+            }
         }
         liveness.stop();
         try {

@@ -223,8 +223,12 @@ final class ZooKeeperBackend implements Backend {
                     if (event.getResultCode() == Code.NONODE.intValue()) {
                         // No candidate ever joined: watch for the election's node to appear instead.
                         return watcher == null ? CompletableFuture.completedFuture(List.<Entry>of())
-                                : background("watch " + parent, cb -> client.checkExists().usingWatcher(watcher).inBackground(cb).forPath(parent),
-                                        e -> List.<Entry>of());
+                                : background("watch " + parent, cb -> client.checkExists().usingWatcher(watcher).inBackground(cb).forPath(parent), e -> {
+                                    if (e.getResultCode() == Code.OK.intValue()) {
+                                        onChange.run(); // created meanwhile: read again
+                                    }
+                                    return List.<Entry>of();
+                                }, Code.NONODE);
                     }
                     List<CompletableFuture<Optional<Entry>>> reads = new ArrayList<>();
                     for (String child : event.getChildren()) {

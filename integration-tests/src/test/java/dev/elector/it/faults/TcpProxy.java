@@ -63,7 +63,7 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     /** Holds traffic in the given directions until {@link #heal()}. */
-    void block(Direction... directions) {
+    public void block(Direction... directions) {
         for (Direction d : directions) {
             if (d == Direction.TO_SERVER) {
                 toServerBlocked = true;
@@ -78,7 +78,8 @@ public final class TcpProxy implements AutoCloseable {
         delayMillis = delay.toMillis();
     }
 
-    void heal() {
+    /** Lets traffic flow again, undelayed. */
+    public void heal() {
         delayMillis = 0;
         synchronized (gate) {
             toServerBlocked = false;
