@@ -231,6 +231,11 @@ final class Candidate implements Election {
         });
     }
 
+    /** A renewal was acknowledged after a time without a valid session: what waited for one goes on. */
+    void sessionValid() {
+        actor.execute(this::step);
+    }
+
     /** The session changed: the old one went with every entry of ours, and its watches. */
     void sessionChanged(long epoch) {
         endNow(RevocationReason.SESSION_LOST);
@@ -250,6 +255,9 @@ final class Candidate implements Election {
     /**
      * Re-evaluates the election: the one step of the algorithm, safe to run any number of times. It does
      * the first thing still to do: delete an entry given up, join, watch our own entry, read our position.
+     * A candidate does nothing without a valid session: it could not claim, and during an outage thousands
+     * of elections retrying would only flood the cluster when it comes back. The next acknowledged renewal
+     * steps again ({@link #sessionValid}).
      */
     private void step() {
         long epoch = liveness.epoch();
@@ -258,6 +266,8 @@ final class Candidate implements Election {
         }
         if (options.observer()) {
             observe();
+        } else if (!liveness.isValid(epoch)) {
+            return;
         } else if (stale != null) {
             Entry given = stale;
             call(given.owner() == epoch ? delete(given) : CompletableFuture.completedFuture(null), (ok, error) -> {
@@ -303,7 +313,12 @@ final class Candidate implements Election {
             busy = false;
             then.accept(value, error);
             if (error != null) {
-                log.warn("{} in '{}': {}; retrying", participantId(), name, messageOf(error));
+                // Without a valid session every call fails; its loss is logged once, by the coordinator.
+                if (liveness.isValid(liveness.epoch())) {
+                    log.warn("{} in '{}': {}; retrying", participantId(), name, messageOf(error));
+                } else {
+                    log.debug("{} in '{}': {}; waiting for the session", participantId(), name, messageOf(error));
+                }
                 retryLater();
             } else {
                 step();
@@ -327,9 +342,7 @@ final class Candidate implements Election {
             } else if (position instanceof Position.First) {
                 if (liveness.isValid(mine.owner())) {
                     claim(mine);
-                } else {
-                    retryLater(); // no acknowledged renewal yet: claiming now could outlive the session
-                }
+                } // else claiming now could outlive the session: the next acknowledged renewal steps again
             } else {
                 // Gone: never claim with it (Curator's CURATOR-696 double leader, etcd's phantom campaign #19597).
                 log.info("{}'s entry in '{}' is gone; joining again", participantId(), name);

@@ -61,6 +61,8 @@ final class DefaultCoordinator implements Coordinator {
     private final Liveness liveness;
     private final Set<Candidate> elections = ConcurrentHashMap.newKeySet();
     private Backend backend;
+    /** The backend as elections use it: calls in a bounded window. */
+    private Backend windowed;
     private volatile boolean closed;
 
     /** @param clock the clock, or null for the system's, on this coordinator's timer thread */
@@ -74,6 +76,7 @@ final class DefaultCoordinator implements Coordinator {
         this.listenerThreads = pool(LISTENER_THREADS, id + "-callback");
         this.liveness = new Liveness(this.clock, spec.options().safetyMargin().toNanos(),
                 () -> forEachElection(Candidate::deadlinePassed),
+                () -> forEachElection(Candidate::sessionValid),
                 epoch -> forEachElection(c -> c.sessionChanged(epoch)));
     }
 
@@ -90,6 +93,7 @@ final class DefaultCoordinator implements Coordinator {
         DefaultCoordinator coordinator = new DefaultCoordinator(spec, clock);
         try {
             coordinator.backend = provider.connect(spec, coordinator.liveness);
+            coordinator.windowed = new WindowedBackend(coordinator.backend, coordinator.workers);
             coordinator.start();
             return coordinator;
         } catch (RuntimeException e) {
@@ -206,8 +210,9 @@ final class DefaultCoordinator implements Coordinator {
         }
     }
 
+    /** The backend for elections' calls, which wait their turn in a bounded window. */
     Backend backend() {
-        return backend;
+        return windowed;
     }
 
     Liveness liveness() {

@@ -21,6 +21,7 @@ final class Liveness implements SessionListener {
     private final Clock clock;
     private final long marginNanos;
     private final Runnable onExpired;
+    private final Runnable onRestored;
     private final LongConsumer onSessionChanged;
 
     private volatile Backend backend;
@@ -32,12 +33,15 @@ final class Liveness implements SessionListener {
 
     /**
      * @param onExpired run on the clock's thread when the deadline passes with no newer acknowledgement
+     * @param onRestored run on a backend thread when a renewal is acknowledged while the session was not
+     *     valid: after connecting, after a new session, or after the deadline passed
      * @param onSessionChanged run on a backend thread with the new session id (0 while there is none)
      */
-    Liveness(Clock clock, long marginNanos, Runnable onExpired, LongConsumer onSessionChanged) {
+    Liveness(Clock clock, long marginNanos, Runnable onExpired, Runnable onRestored, LongConsumer onSessionChanged) {
         this.clock = clock;
         this.marginNanos = marginNanos;
         this.onExpired = onExpired;
+        this.onRestored = onRestored;
         this.onSessionChanged = onSessionChanged;
         this.deadline = clock.nanoTime();
     }
@@ -94,7 +98,9 @@ final class Liveness implements SessionListener {
         CompletableFuture<Void> done = new CompletableFuture<>();
         backend.renew().whenComplete((ok, error) -> {
             if (error == null) {
-                acknowledged(sentEpoch, sentAt);
+                if (acknowledged(sentEpoch, sentAt)) {
+                    onRestored.run();
+                }
                 done.complete(null);
             } else {
                 log.debug("Renewal sent {} ms ago failed: {}", TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - sentAt), error.toString());
@@ -104,10 +110,12 @@ final class Liveness implements SessionListener {
         return done;
     }
 
-    private synchronized void acknowledged(long sentEpoch, long sentAt) {
+    /** @return whether the session was not valid before this acknowledgement and is now */
+    private synchronized boolean acknowledged(long sentEpoch, long sentAt) {
         if (stopped || sentEpoch == 0 || sentEpoch != epoch || backend.epoch() != sentEpoch) {
-            return; // an answer for a session that is gone proves nothing about the current one
+            return false; // an answer for a session that is gone proves nothing about the current one
         }
+        boolean wasValid = isValid(sentEpoch);
         long candidate = sentAt + backend.sessionTimeout().toNanos() - marginNanos;
         if (!acknowledged || candidate - deadline > 0) {
             deadline = candidate;
@@ -115,6 +123,7 @@ final class Liveness implements SessionListener {
             cancelWatchdog.run();
             cancelWatchdog = clock.schedule(this::checkDeadline, Math.max(0, candidate - clock.nanoTime()));
         }
+        return !wasValid && isValid(sentEpoch);
     }
 
     private void checkDeadline() {

@@ -26,6 +26,8 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -152,7 +154,7 @@ final class EtcdBackend implements Backend {
             if (error == null) {
                 return null;
             }
-            if (cause(error) instanceof EtcdException e && e.getErrorCode() == ErrorCode.NOT_FOUND) {
+            if (notFound(error)) {
                 leaseLost(id); // jetcd's answer to a keep-alive with TTL 0: the lease expired or was revoked
             }
             throw asElectionException(error);
@@ -209,6 +211,11 @@ final class EtcdBackend implements Backend {
                 .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
                 .Then(Op.put(key, bytes(Entry.value(participantId, metadata)), PutOption.builder().withLeaseId(id).build()))
                 .commit())
+                .whenComplete((response, error) -> {
+                    if (error != null && notFound(error)) {
+                        leaseLost(id); // the lease expired before a renewal could tell: every election waits for the next
+                    }
+                })
                 .thenCompose(response -> {
                     if (response.isSucceeded()) {
                         long revision = response.getHeader().getRevision();
@@ -260,6 +267,13 @@ final class EtcdBackend implements Backend {
             return CompletableFuture.failedFuture(e);
         }
         return bounded("watch " + key.toStringUtf8(), watch.created())
+                .whenComplete((created, error) -> {
+                    if (error != null && cause(error) instanceof TimeoutException) {
+                        // No answer to a create in time: the stream is stalled; the next watch opens a new one.
+                        log.info("etcd did not answer a watch create within {}; opening a new watch stream", timeout);
+                        watches.reset();
+                    }
+                })
                 .thenCompose(created -> bounded("read " + key.toStringUtf8(), kv.get(ByteSequence.from(key))))
                 .handle((response, error) -> {
                     // A key of that name created again is another entry.
@@ -344,6 +358,16 @@ final class EtcdBackend implements Backend {
                     ? new ElectionException("etcd did not " + what + " within " + timeout, cause)
                     : new ElectionException("etcd could not " + what + ": " + cause.getMessage(), cause);
         });
+    }
+
+    /**
+     * Whether etcd answered NOT_FOUND, which for a call with our lease means the lease is gone: jetcd gives
+     * its own exception type for a keep-alive and gRPC's status for the other calls.
+     */
+    private static boolean notFound(Throwable error) {
+        Throwable t = cause(error);
+        return t instanceof EtcdException e ? e.getErrorCode() == ErrorCode.NOT_FOUND
+                : t instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.NOT_FOUND;
     }
 
     private static Throwable cause(Throwable error) {
