@@ -1,16 +1,12 @@
 package dev.elector;
 
-import dev.elector.spi.Backend;
+import dev.elector.Election.State;
 import dev.elector.spi.Entry;
 import dev.elector.spi.EntryRef;
 import dev.elector.spi.Position;
 import dev.elector.spi.Watch;
-import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,21 +21,11 @@ import org.slf4j.LoggerFactory;
  * candidate reads its position once, and claims if its own entry is still there and first ({@link #claim}).
  * A leader giving way ends its term, lets its listeners hear of it, then deletes its entry ({@link #leave}).
  */
-final class Candidate implements Election {
+final class Candidate extends Member {
     private static final Logger log = LoggerFactory.getLogger(Candidate.class);
 
-    private final DefaultCoordinator coordinator;
-    private final Backend backend;
-    private final Liveness liveness;
-    private final String name;
-    private final ElectionOptions options;
-    private final SerialExecutor actor;
-    private final Listeners listeners;
-    private final Object signal = new Object();
-    private volatile State state = State.NEW;
     /** The current term, set and cleared on the actor; read anywhere. */
     private volatile Term term;
-
     // Confined to the actor.
     /** Our entry in the queue, from its registration until it is given up. */
     private Entry self;
@@ -51,117 +37,20 @@ final class Candidate implements Election {
     private boolean busy;
     /** A leader giving way waits for its listeners: nothing joins meanwhile. */
     private boolean leaving;
-    /** Id of the newest position read or observation; an answer to an older one is outdated. */
+    /** Id of the newest position read; an answer to an older one is outdated. */
     private long reads;
-    private boolean retryPending;
-    private Optional<String> observedHead;
 
     Candidate(DefaultCoordinator coordinator, String name, ElectionOptions options) {
-        this.coordinator = coordinator;
-        this.backend = coordinator.backend();
-        this.liveness = coordinator.liveness();
-        this.name = name;
-        this.options = options;
-        this.actor = new SerialExecutor(coordinator.workers());
-        this.listeners = new Listeners(name, new SerialExecutor(coordinator.listenerPool(options.listenerExecutor())));
+        super(coordinator, name, options);
     }
 
     @Override
-    public String name() {
-        return name;
+    Term term() {
+        return term;
     }
 
     @Override
-    public String participantId() {
-        return options.participantId();
-    }
-
-    @Override
-    public ElectionOptions options() {
-        return options;
-    }
-
-    @Override
-    public State state() {
-        return state;
-    }
-
-    @Override
-    public Duration termValidity() {
-        return coordinator.termValidity();
-    }
-
-    @Override
-    public Election start() {
-        synchronized (signal) {
-            ensureOpen();
-            if (state == State.RUNNING) {
-                throw new IllegalStateException("election '" + name + "' of " + participantId() + " was already started");
-            }
-            state = State.RUNNING;
-        }
-        actor.execute(this::step);
-        return this;
-    }
-
-    @Override
-    public boolean isLeader() {
-        Term t = term;
-        return t != null && t.isValid();
-    }
-
-    @Override
-    public Optional<Leadership> leadership() {
-        return Optional.<Leadership>ofNullable(term).filter(Leadership::isValid);
-    }
-
-    @Override
-    public Leadership awaitLeadership(Duration timeout) throws InterruptedException {
-        long wait = Checks.saturatedNanos("timeout", timeout);
-        if (options.observer()) {
-            throw new IllegalStateException("election '" + name + "': an observer never leads");
-        }
-        if (state == State.NEW) {
-            throw new IllegalStateException("election '" + name + "' is not started: call start() first");
-        }
-        long start = System.nanoTime();
-        synchronized (signal) {
-            while (true) {
-                if (state == State.CLOSED) {
-                    throw new ElectionClosedException("election '" + name + "' of " + participantId() + " is closed");
-                }
-                Term t = term;
-                if (t != null && t.isValid()) {
-                    return t;
-                }
-                long left = wait - (System.nanoTime() - start);
-                if (left <= 0) {
-                    throw new ElectionTimeoutException(participantId() + " did not become leader of '" + name + "' within " + timeout);
-                }
-                // Bounded, so that a term whose deadline passes while we wait is not waited for.
-                TimeUnit.NANOSECONDS.timedWait(signal, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
-            }
-        }
-    }
-
-    @Override
-    public Optional<Participant> leader() {
-        return participants().stream().findFirst();
-    }
-
-    @Override
-    public List<Participant> participants() {
-        ensureOpen();
-        return coordinator.await(backend.entries(name, null), "list the candidates of '" + name + "'").stream().map(Entry::toParticipant).toList();
-    }
-
-    @Override
-    public boolean resign() {
-        return coordinator.await(resignAsync(), "resign from '" + name + "'");
-    }
-
-    @Override
-    public CompletionStage<Boolean> resignAsync() {
+    CompletableFuture<Boolean> resign() {
         CompletableFuture<Boolean> done = new CompletableFuture<>();
         actor.execute(() -> {
             if (state != State.RUNNING || term == null) {
@@ -170,58 +59,22 @@ final class Candidate implements Election {
                 leave(RevocationReason.RESIGNED).thenRun(() -> done.complete(true));
             }
         });
-        return done.minimalCompletionStage();
+        return done;
     }
 
+    /** Closing: the entry goes now, so the successor takes over at once instead of after a session timeout. */
     @Override
-    public void addListener(ElectionListener listener) {
-        listeners.add(listener);
-    }
-
-    @Override
-    public void removeListener(ElectionListener listener) {
-        listeners.remove(listener);
-    }
-
-    @Override
-    public void close() {
-        try {
-            coordinator.await(closeAsync(), "close '" + name + "'");
-        } catch (ElectionException e) {
-            log.warn("Closing '{}' of {} did not finish: {}; its entry goes when the session ends", name, participantId(), e.getMessage());
-        }
-    }
-
-    @Override
-    public CompletionStage<Void> closeAsync() {
-        State before;
-        synchronized (signal) {
-            before = state;
-            state = State.CLOSED;
-            signal.notifyAll();
-        }
-        CompletableFuture<Void> closed = new CompletableFuture<>();
-        if (before != State.RUNNING) {
-            coordinator.forget(this);
-            closed.complete(null);
-            return closed;
-        }
-        actor.execute(() -> {
-            // Deleting now lets the successor take over at once instead of after a session timeout.
-            Entry earlier = stale;
-            stale = null;
-            leave(RevocationReason.CLOSED).thenCompose(left -> earlier == null ? CompletableFuture.<Void>completedFuture(null) : delete(earlier)).whenComplete((ok, error) -> {
-                coordinator.forget(this);
-                closed.complete(null);
-            });
-        });
-        return closed.minimalCompletionStage();
+    CompletableFuture<Void> leave() {
+        Entry earlier = stale;
+        stale = null;
+        return leave(RevocationReason.CLOSED).thenCompose(left -> earlier == null ? CompletableFuture.<Void>completedFuture(null) : delete(earlier));
     }
 
     /**
      * The deadline passed with no newer renewal: a leader steps down; a waiting candidate keeps its place.
      * Like every loss, it ends the term at once, on the thread that noticed it; the actor does the rest.
      */
+    @Override
     void deadlinePassed() {
         endNow(RevocationReason.DEADLINE_PASSED);
         actor.execute(() -> {
@@ -231,12 +84,8 @@ final class Candidate implements Election {
         });
     }
 
-    /** A renewal was acknowledged after a time without a valid session: what waited for one goes on. */
-    void sessionValid() {
-        actor.execute(this::step);
-    }
-
     /** The session changed: the old one went with every entry of ours, and its watches. */
+    @Override
     void sessionChanged(long epoch) {
         endNow(RevocationReason.SESSION_LOST);
         actor.execute(() -> {
@@ -257,26 +106,23 @@ final class Candidate implements Election {
      * the first thing still to do: delete an entry given up, join, watch our own entry, read our position.
      * A candidate does nothing without a valid session: it could not claim, and during an outage thousands
      * of elections retrying would only flood the cluster when it comes back. The next acknowledged renewal
-     * steps again ({@link #sessionValid}).
+     * steps again ({@link Member#sessionValid}).
      */
-    private void step() {
+    @Override
+    void step() {
         long epoch = liveness.epoch();
-        if (state != State.RUNNING || busy || leaving || epoch == 0) {
-            return; // what is in flight steps again, as does the session listener once there is a session
+        if (state != State.RUNNING || busy || leaving || !liveness.isValid(epoch)) {
+            return; // what is in flight steps again, as does the next acknowledged renewal
         }
-        if (options.observer()) {
-            observe();
-        } else if (!liveness.isValid(epoch)) {
-            return;
-        } else if (stale != null) {
+        if (stale != null) {
             Entry given = stale;
-            call(given.owner() == epoch ? delete(given) : CompletableFuture.completedFuture(null), (ok, error) -> {
+            call("delete its old entry", given.owner() == epoch ? delete(given) : CompletableFuture.completedFuture(null), (ok, error) -> {
                 if (stale == given && error == null) {
                     stale = null;
                 }
             });
         } else if (self == null) {
-            call(backend.register(name, participantId(), options.metadata()), (entry, error) -> {
+            call("join", backend.register(name, participantId(), options.metadata()), (entry, error) -> {
                 if (entry != null && (state != State.RUNNING || entry.owner() != liveness.epoch())) {
                     delete(entry); // joined too late: closed meanwhile, or the session went
                 } else if (entry != null) {
@@ -287,7 +133,7 @@ final class Candidate implements Election {
         } else if (ownWatch == null) {
             // Watched from joining until given up, so that a leader hears of its entry's deletion by anyone.
             Entry mine = self;
-            call(backend.watch(mine.ref(), () -> ownEntryChanged(mine)), (watch, error) -> {
+            call("watch its entry", backend.watch(mine.ref(), () -> ownEntryChanged(mine)), (watch, error) -> {
                 if (watch != null && watch.isPresent() && self == mine) {
                     ownWatch = watch.get();
                 } else if (watch != null) {
@@ -307,18 +153,13 @@ final class Candidate implements Election {
      * Runs one backend call of the join chain, then {@code then} on the actor with its answer, then steps
      * again; a failure retries later.
      */
-    private <T> void call(CompletionStage<T> stage, BiConsumer<T, Throwable> then) {
+    private <T> void call(String what, CompletionStage<T> stage, BiConsumer<T, Throwable> then) {
         busy = true;
         stage.whenComplete((value, error) -> actor.execute(() -> {
             busy = false;
             then.accept(value, error);
             if (error != null) {
-                // Without a valid session every call fails; its loss is logged once, by the coordinator.
-                if (liveness.isValid(liveness.epoch())) {
-                    log.warn("{} in '{}': {}; retrying", participantId(), name, messageOf(error));
-                } else {
-                    log.debug("{} in '{}': {}; waiting for the session", participantId(), name, messageOf(error));
-                }
+                failed(what, error);
                 retryLater();
             } else {
                 step();
@@ -335,7 +176,7 @@ final class Candidate implements Election {
                 return; // outdated
             }
             if (error != null) {
-                log.warn("{} in '{}' could not read its position: {}; retrying", participantId(), name, messageOf(error));
+                failed("read its position", error);
                 retryLater();
             } else if (position instanceof Position.Behind behind) {
                 watchPredecessor(id, mine, behind.predecessor());
@@ -364,6 +205,7 @@ final class Candidate implements Election {
                     watch.ifPresent(Watch::cancel); // outdated
                 }
             } else if (error != null) {
+                failed("watch its predecessor", error);
                 retryLater();
             } else if (watch.isEmpty()) {
                 read(mine); // it went between the two reads
@@ -402,29 +244,6 @@ final class Candidate implements Election {
                 step(); // watches it again, or finds it gone
             }
         });
-    }
-
-    private void observe() {
-        long id = ++reads;
-        backend.entries(name, () -> actor.execute(() -> {
-            if (id == reads && state == State.RUNNING) {
-                observe();
-            }
-        })).whenComplete((entries, error) -> actor.execute(() -> {
-            if (id != reads || state != State.RUNNING) {
-                return;
-            }
-            if (error != null) {
-                retryLater();
-                return;
-            }
-            Optional<Participant> head = entries.stream().findFirst().map(Entry::toParticipant);
-            Optional<String> headKey = entries.stream().findFirst().map(Entry::key);
-            if (!headKey.equals(observedHead)) {
-                observedHead = headKey;
-                listeners.tell(l -> l.leaderChanged(head));
-            }
-        }));
     }
 
     /**
@@ -489,7 +308,7 @@ final class Candidate implements Election {
     }
 
     /**
-     * Ends the current term, if any, on the calling thread: {@link #isLeader()} is false from here on. The
+     * Ends the current term, if any, on the calling thread: {@code isLeader()} is false from here on. The
      * first loss noticed gives the reason; the actor tells the listeners when it takes up the loss.
      */
     private void endNow(RevocationReason reason) {
@@ -515,39 +334,5 @@ final class Candidate implements Election {
             log.info("{} no longer leads '{}' (token {}): {}", participantId(), name, t.fencingToken(), why);
         }
         return true;
-    }
-
-    private void signalWaiters() {
-        synchronized (signal) {
-            signal.notifyAll();
-        }
-    }
-
-    private void retryLater() {
-        if (retryPending || state != State.RUNNING) {
-            return;
-        }
-        retryPending = true;
-        coordinator.schedule(() -> actor.execute(() -> {
-            retryPending = false;
-            step();
-        }), coordinator.retryDelay());
-    }
-
-    /** The message of the failure itself, without the wrapping of the stage it came through. */
-    private static String messageOf(Throwable error) {
-        Throwable t = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
-        return String.valueOf(t.getMessage());
-    }
-
-    private void ensureOpen() {
-        if (state == State.CLOSED) {
-            throw new ElectionClosedException("election '" + name + "' of " + participantId() + " is closed");
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "Election{name=" + name + ", participant=" + participantId() + ", state=" + state + ", leader=" + isLeader() + "}";
     }
 }

@@ -59,7 +59,7 @@ final class DefaultCoordinator implements Coordinator {
     private final ThreadPoolExecutor workers;
     private final ThreadPoolExecutor listenerThreads;
     private final Liveness liveness;
-    private final Set<Candidate> elections = ConcurrentHashMap.newKeySet();
+    private final Set<Member> elections = ConcurrentHashMap.newKeySet();
     private Backend backend;
     /** The backend as elections use it: calls in a bounded window. */
     private Backend windowed;
@@ -75,8 +75,8 @@ final class DefaultCoordinator implements Coordinator {
         this.workers = pool(WORKERS, id + "-worker");
         this.listenerThreads = pool(LISTENER_THREADS, id + "-callback");
         this.liveness = new Liveness(this.clock, spec.options().safetyMargin().toNanos(),
-                () -> forEachElection(Candidate::deadlinePassed),
-                () -> forEachElection(Candidate::sessionValid),
+                () -> forEachElection(Member::deadlinePassed),
+                () -> forEachElection(Member::sessionValid),
                 epoch -> forEachElection(c -> c.sessionChanged(epoch)));
     }
 
@@ -155,9 +155,9 @@ final class DefaultCoordinator implements Coordinator {
         if (closed) {
             throw new ElectionClosedException("coordinator for " + spec.uri() + " is closed");
         }
-        Candidate candidate = new Candidate(this, name, options);
-        elections.add(candidate);
-        return candidate;
+        Member member = options.observer() ? new Observer(this, name, options) : new Candidate(this, name, options);
+        elections.add(member);
+        return new DefaultElection(this, member);
     }
 
     @Override
@@ -174,8 +174,8 @@ final class DefaultCoordinator implements Coordinator {
             closed = true;
         }
         List<CompletableFuture<Void>> closing = new ArrayList<>();
-        for (Candidate candidate : new ArrayList<>(elections)) {
-            closing.add(candidate.closeAsync().toCompletableFuture());
+        for (Member member : new ArrayList<>(elections)) {
+            closing.add(member.close());
         }
         if (!closing.isEmpty()) {
             try {
@@ -307,13 +307,13 @@ final class DefaultCoordinator implements Coordinator {
         return clock.schedule(task, delay.toNanos());
     }
 
-    void forget(Candidate candidate) {
-        elections.remove(candidate);
+    void forget(Member member) {
+        elections.remove(member);
     }
 
-    private void forEachElection(Consumer<Candidate> action) {
-        for (Candidate candidate : elections) {
-            action.accept(candidate);
+    private void forEachElection(Consumer<Member> action) {
+        for (Member member : elections) {
+            action.accept(member);
         }
     }
 

@@ -16,16 +16,15 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 /**
- * The backend as elections see it: at most {@link #SIZE} calls of one coordinator in flight, the rest
+ * The backend as elections see it: at most {@link Backend#maxCallsInFlight()} calls of one coordinator in flight, the rest
  * sent in order as answers come back. Calls still pipeline, but 10,000 elections joining at once do not
  * put 40,000 requests on the server in one burst: etcd refuses proposals beyond 5,000 committed and not
  * yet applied ("too many requests"), and calls that time out in a queue on the server are retried, which
  * only adds to the queue. Renewals never wait here: they go straight to the backend.
  */
 final class WindowedBackend implements Backend {
-    static final int SIZE = 1000;
-
     private final Backend backend;
+    private final int size;
     /** Where a call that waited is sent from: never from inside the answer that freed its slot. */
     private final Executor sender;
     private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
@@ -33,6 +32,7 @@ final class WindowedBackend implements Backend {
 
     WindowedBackend(Backend backend, Executor sender) {
         this.backend = backend;
+        this.size = Math.max(1, backend.maxCallsInFlight());
         this.sender = sender;
     }
 
@@ -44,6 +44,11 @@ final class WindowedBackend implements Backend {
     @Override
     public long epoch() {
         return backend.epoch();
+    }
+
+    @Override
+    public int maxCallsInFlight() {
+        return size;
     }
 
     @Override
@@ -101,7 +106,7 @@ final class WindowedBackend implements Backend {
         };
         boolean now;
         synchronized (this) {
-            now = inFlight < SIZE;
+            now = inFlight < size;
             if (now) {
                 inFlight++;
             } else {

@@ -32,6 +32,16 @@ public interface Backend extends AutoCloseable {
     long epoch();
 
     /**
+     * How many calls core keeps in flight at once for all elections of this backend, renewals aside. Deep
+     * enough to pipeline; shallow enough that the server's queue never holds up a renewal for long.
+     *
+     * @return at least 1; 1,000 unless the backend knows better
+     */
+    default int maxCallsInFlight() {
+        return 1000;
+    }
+
+    /**
      * One round trip that the server counts as a renewal of the session. Core records the send time and,
      * on success, computes the validity deadline from it.
      *
