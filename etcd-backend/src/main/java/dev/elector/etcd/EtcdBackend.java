@@ -39,9 +39,14 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +62,7 @@ final class EtcdBackend implements Backend {
     private static final Logger log = LoggerFactory.getLogger(EtcdBackend.class);
 
     private final Client client;
+    private final ExecutorService callbacks;
     private final KV kv;
     private final Lease leases;
     private final WatchStream watches;
@@ -70,8 +76,10 @@ final class EtcdBackend implements Backend {
     private final Map<String, Set<String>> ourKeys = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private EtcdBackend(Client client, WatchStream watches, String namespace, long ttlSeconds, Duration timeout, long lease, SessionListener listener) {
+    private EtcdBackend(Client client, ExecutorService callbacks, WatchStream watches, String namespace, long ttlSeconds, Duration timeout, long lease,
+            SessionListener listener) {
         this.client = client;
+        this.callbacks = callbacks;
         this.kv = client.getKVClient();
         this.leases = client.getLeaseClient();
         this.watches = watches;
@@ -101,6 +109,11 @@ final class EtcdBackend implements Backend {
                 .retryDelay(50)
                 .retryMaxDelay(500)
                 .retryMaxDuration(connectTimeout.compareTo(Duration.ofMillis(200)) > 0 ? connectTimeout : Duration.ofMillis(200));
+        // jetcd completes every call on this executor; its default is a cached pool, which grew to 60 threads
+        // under 10,000 elections joining at once. Two threads suffice: nothing core runs there blocks.
+        ThreadPoolExecutor callbacks = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemonThreads("elector-etcd-callback"));
+        callbacks.allowCoreThreadTimeOut(true);
+        builder.executorService(callbacks);
         Client client = builder.build();
         boolean ok = false;
         try {
@@ -120,10 +133,11 @@ final class EtcdBackend implements Backend {
             WatchStream watches = new WatchStream(builder.target(), connectTimeout);
             ok = true;
             // Core compares what was granted with what was asked for, and refuses a difference.
-            return new EtcdBackend(client, watches, spec.namespace(), granted, connectTimeout, id, listener);
+            return new EtcdBackend(client, callbacks, watches, spec.namespace(), granted, connectTimeout, id, listener);
         } finally {
             if (!ok) {
                 client.close();
+                callbacks.shutdownNow();
             }
         }
     }
@@ -352,6 +366,16 @@ final class EtcdBackend implements Backend {
             }
         }
         client.close();
+        callbacks.shutdownNow(); // ours, not jetcd's, to stop
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     /**
