@@ -127,9 +127,6 @@ final class DefaultCoordinator implements Coordinator {
             throw new IllegalArgumentException("sessionTimeout " + requested + " is outside the bounds of the cluster at " + spec.uri()
                     + ": it granted " + granted + ". " + rule);
         }
-        if (spec.options().safetyMargin().compareTo(granted) >= 0) {
-            throw new IllegalArgumentException("safetyMargin " + spec.options().safetyMargin() + " must be below the granted session timeout " + granted);
-        }
         Duration limit = spec.options().connectTimeout();
         try {
             liveness.start(backend).get(limit.toNanos(), TimeUnit.NANOSECONDS);

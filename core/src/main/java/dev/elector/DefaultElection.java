@@ -6,9 +6,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The public face of one {@link Member}, candidate or observer: what callers ask, answered from its state or waited for. */
 final class DefaultElection implements Election {
+    private static final Logger log = LoggerFactory.getLogger(DefaultElection.class);
+
     private final DefaultCoordinator coordinator;
     private final Member member;
 
@@ -83,8 +87,7 @@ final class DefaultElection implements Election {
                 if (left <= 0) {
                     throw new ElectionTimeoutException(participantId() + " did not become leader of '" + name() + "' within " + timeout);
                 }
-                // Bounded, so that a term whose deadline passes while we wait is not waited for.
-                TimeUnit.NANOSECONDS.timedWait(signal, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+                TimeUnit.NANOSECONDS.timedWait(signal, left); // every claim, end of a term and close notifies
             }
         }
     }
@@ -128,7 +131,7 @@ final class DefaultElection implements Election {
         try {
             coordinator.await(member.close(), "close '" + name() + "'");
         } catch (ElectionException e) {
-            org.slf4j.LoggerFactory.getLogger(DefaultElection.class).warn("Closing '{}' of {} did not finish: {}; its entry goes when the session ends",
+            log.warn("Closing '{}' of {} did not finish: {}; its entry goes when the session ends",
                     name(), participantId(), e.getMessage());
         }
     }

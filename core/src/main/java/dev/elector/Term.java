@@ -40,10 +40,6 @@ final class Term implements Leadership {
         return token;
     }
 
-    long epoch() {
-        return epoch;
-    }
-
     @Override
     public long validUntilNanos() {
         return ended != null ? endedAt : liveness.deadline();

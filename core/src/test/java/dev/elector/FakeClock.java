@@ -1,8 +1,6 @@
 package dev.elector;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.PriorityQueue;
 
 /** A clock that moves only when the test says: deadlines and retries run on the test's own thread. */
@@ -54,12 +52,5 @@ final class FakeClock implements Clock {
     /** Moves time forward without running anything, as a process paused and resumed sees it. */
     synchronized void jump(Duration by) {
         now += by.toNanos();
-    }
-
-    /** The tasks waiting, for messages. */
-    synchronized List<Long> dueTimes() {
-        List<Long> due = new ArrayList<>();
-        tasks.forEach(t -> due.add(t.due - now));
-        return due;
     }
 }

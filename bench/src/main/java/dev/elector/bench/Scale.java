@@ -56,39 +56,73 @@ final class Scale {
     private Scale() {
     }
 
+    /**
+     * One run of either side: how many lead now, and when all N first led. Each side's listener calls
+     * {@link #elected()} and {@link #revoked()}.
+     */
+    private static final class Run {
+        final int n;
+        final AtomicInteger leading = new AtomicInteger();
+        final CountDownLatch allElected;
+        long heap0;
+        long t0;
+
+        Run(int n) {
+            this.n = n;
+            this.allElected = new CountDownLatch(n);
+        }
+
+        /** Marks the start: the heap as it is, then the clock. */
+        void start() {
+            heap0 = usedHeap();
+            t0 = System.nanoTime();
+        }
+
+        void elected() {
+            leading.incrementAndGet();
+            allElected.countDown();
+        }
+
+        void revoked() {
+            leading.decrementAndGet();
+        }
+
+        /** Waits until all N led, then holds the traffic past the session timeout and times the recovery. */
+        Result measure(String who, List<TcpProxy> proxies, Duration sessionTimeout) throws Exception {
+            if (!allElected.await(LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new IllegalStateException(who + ": only " + (n - allElected.getCount()) + " of " + n + " led within " + LIMIT);
+            }
+            double join = (System.nanoTime() - t0) / 1e9;
+            double heap = Math.max(0, usedHeap() - heap0) / (double) n;
+            double recover = holdAndHeal(proxies, sessionTimeout, leading::get, n);
+            return new Result(join, recover, heap);
+        }
+    }
+
     /** Elector: N elections on one coordinator that reaches the members through proxies. */
     static Result elector(ClusterUnderTest cluster, String namespace, int n) throws Exception {
         List<TcpProxy> proxies = cluster.addresses().stream().map(TcpProxy::new).toList();
-        AtomicInteger leading = new AtomicInteger();
-        CountDownLatch allElected = new CountDownLatch(n);
+        Run run = new Run(n);
         ElectionListener count = new ElectionListener() {
             @Override
             public void elected(Leadership term) {
-                leading.incrementAndGet();
-                allElected.countDown();
+                run.elected();
             }
 
             @Override
             public void revoked(Leadership term, RevocationReason reason) {
-                leading.decrementAndGet();
+                run.revoked();
             }
         };
         try (Coordinator c = Coordinator.connect(cluster.uriFor(proxies.stream().map(TcpProxy::address).toList(), namespace))) {
-            long heap0 = usedHeap();
-            List<Election> all = new ArrayList<>(n);
-            long t0 = System.nanoTime();
+            run.start();
+            List<Election> all = new ArrayList<>(n); // held, as a user holds them: their heap counts
             for (int i = 0; i < n; i++) {
                 Election e = c.election("s" + i, ElectionOptions.builder().participantId("p").build());
                 e.addListener(count);
                 all.add(e.start());
             }
-            if (!allElected.await(LIMIT.toSeconds(), TimeUnit.SECONDS)) {
-                throw new IllegalStateException("Elector: only " + (n - allElected.getCount()) + " of " + n + " led within " + LIMIT);
-            }
-            double join = (System.nanoTime() - t0) / 1e9;
-            double heap = Math.max(0, usedHeap() - heap0) / (double) n;
-            double recover = holdAndHeal(proxies, cluster.sessionTimeout(), leading::get, n);
-            return new Result(join, recover, heap);
+            return run.measure("Elector", proxies, cluster.sessionTimeout());
         } finally {
             proxies.forEach(TcpProxy::close);
         }
@@ -101,38 +135,29 @@ final class Scale {
                 .connectString(String.join(",", proxies.stream().map(TcpProxy::address).toList())).namespace(namespace)
                 .sessionTimeoutMs((int) cluster.sessionTimeout().toMillis()).connectionTimeoutMs(5000)
                 .retryPolicy(new ExponentialBackoffRetry(100, 3)).build();
-        AtomicInteger leading = new AtomicInteger();
-        CountDownLatch allElected = new CountDownLatch(n);
+        Run run = new Run(n);
         List<LeaderLatch> latches = new ArrayList<>(n);
         try {
             client.start();
             client.blockUntilConnected(10, TimeUnit.SECONDS);
-            long heap0 = usedHeap();
-            long t0 = System.nanoTime();
+            run.start();
             for (int i = 0; i < n; i++) {
                 LeaderLatch latch = new LeaderLatch(client, "/s" + i, "p");
                 latch.addListener(new LeaderLatchListener() {
                     @Override
                     public void isLeader() {
-                        leading.incrementAndGet();
-                        allElected.countDown();
+                        run.elected();
                     }
 
                     @Override
                     public void notLeader() {
-                        leading.decrementAndGet();
+                        run.revoked();
                     }
                 });
                 latch.start();
                 latches.add(latch);
             }
-            if (!allElected.await(LIMIT.toSeconds(), TimeUnit.SECONDS)) {
-                throw new IllegalStateException("LeaderLatch: only " + (n - allElected.getCount()) + " of " + n + " led within " + LIMIT);
-            }
-            double join = (System.nanoTime() - t0) / 1e9;
-            double heap = Math.max(0, usedHeap() - heap0) / (double) n;
-            double recover = holdAndHeal(proxies, cluster.sessionTimeout(), leading::get, n);
-            return new Result(join, recover, heap);
+            return run.measure("LeaderLatch", proxies, cluster.sessionTimeout());
         } finally {
             for (LeaderLatch latch : latches) {
                 try {
