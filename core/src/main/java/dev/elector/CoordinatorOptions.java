@@ -1,6 +1,7 @@
 package dev.elector;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Immutable, validated settings of a {@link Coordinator}. The defaults and why:
@@ -14,6 +15,9 @@ import java.time.Duration;
  *   <li>{@code safetyMargin} a fifth of the session timeout: a leader steps down this long before the
  *       server could expire its session, measured from the send time of the last acknowledged renewal.
  *       It covers timer lateness and the server's own bookkeeping delay.</li>
+ *   <li>{@code tls} and {@code credentials} unset: plaintext and anonymous, as a development cluster runs.
+ *       Secrets go here, never into the URI, which is logged and shown; see {@link Tls} and
+ *       {@link Credentials}.</li>
  * </ul>
  */
 public final class CoordinatorOptions {
@@ -24,9 +28,13 @@ public final class CoordinatorOptions {
     private final Duration safetyMargin;
     /** Kept apart from the derived value so that a later sessionTimeout change re-derives the margin. */
     private final Duration explicitMargin;
+    private final Tls tls;
+    private final Credentials credentials;
 
     private CoordinatorOptions(Builder b) {
         this.explicitMargin = b.safetyMargin;
+        this.tls = b.tls;
+        this.credentials = b.credentials;
         this.sessionTimeout = Checks.positive("sessionTimeout", b.sessionTimeout);
         this.connectTimeout = Checks.positive("connectTimeout", b.connectTimeout);
         this.safetyMargin = b.safetyMargin == null ? sessionTimeout.dividedBy(5) : Checks.positive("safetyMargin", b.safetyMargin);
@@ -64,6 +72,8 @@ public final class CoordinatorOptions {
         b.sessionTimeout = sessionTimeout;
         b.connectTimeout = connectTimeout;
         b.safetyMargin = explicitMargin;
+        b.tls = tls;
+        b.credentials = credentials;
         return b;
     }
 
@@ -94,10 +104,30 @@ public final class CoordinatorOptions {
         return safetyMargin;
     }
 
+    /**
+     * The TLS settings; set, every connection to the cluster uses TLS.
+     *
+     * @return the settings, or empty for plaintext
+     */
+    public Optional<Tls> tls() {
+        return Optional.ofNullable(tls);
+    }
+
+    /**
+     * The user and password source, for clusters that require credentials.
+     *
+     * @return the credentials, or empty for none
+     */
+    public Optional<Credentials> credentials() {
+        return Optional.ofNullable(credentials);
+    }
+
+    /** Names the user, never the password. */
     @Override
     public String toString() {
         return "CoordinatorOptions{sessionTimeout=" + sessionTimeout + ", connectTimeout=" + connectTimeout
-                + ", safetyMargin=" + safetyMargin + "}";
+                + ", safetyMargin=" + safetyMargin + ", tls=" + (tls == null ? "off" : tls)
+                + ", credentials=" + (credentials == null ? "none" : credentials.user()) + "}";
     }
 
     /** Builds {@link CoordinatorOptions}; every value is checked in {@link #build()}. */
@@ -105,8 +135,32 @@ public final class CoordinatorOptions {
         private Duration sessionTimeout = Duration.ofSeconds(10);
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration safetyMargin;
+        private Tls tls;
+        private Credentials credentials;
 
         private Builder() {
+        }
+
+        /**
+         * Connects with TLS.
+         *
+         * @param value the trust and client certificate, or {@code null} for plaintext
+         * @return this builder
+         */
+        public Builder tls(Tls value) {
+            this.tls = value;
+            return this;
+        }
+
+        /**
+         * Authenticates with a user and password: etcd's users, ZooKeeper's digest scheme.
+         *
+         * @param value the credentials, or {@code null} for none
+         * @return this builder
+         */
+        public Builder credentials(Credentials value) {
+            this.credentials = value;
+            return this;
         }
 
         /**

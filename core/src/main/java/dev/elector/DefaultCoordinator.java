@@ -89,7 +89,7 @@ final class DefaultCoordinator implements Coordinator {
         Objects.requireNonNull(options, "options");
         String scheme = Uris.scheme(uri);
         BackendProvider provider = provider(scheme, uri);
-        ConnectionSpec spec = Uris.parse(uri, provider.defaultPort(), options);
+        ConnectionSpec spec = Uris.parse(uri, provider.defaultPort(), options, provider.uriOptions());
         DefaultCoordinator coordinator = new DefaultCoordinator(spec, clock);
         try {
             coordinator.backend = provider.connect(spec, coordinator.liveness);

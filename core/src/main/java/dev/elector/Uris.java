@@ -5,8 +5,12 @@ import dev.elector.spi.Endpoint;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,8 +43,17 @@ final class Uris {
     }
 
     static ConnectionSpec parse(String uri, int defaultPort, CoordinatorOptions options) {
+        return parse(uri, defaultPort, options, Set.of());
+    }
+
+    /**
+     * @param backendOptions the query options the scheme's backend takes besides core's, handed to it in
+     *     {@link ConnectionSpec#parameters()}
+     */
+    static ConnectionSpec parse(String uri, int defaultPort, CoordinatorOptions options, Set<String> backendOptions) {
         String scheme = scheme(uri);
         String rest = uri.substring(scheme.length() + 3);
+        refuseUserInfo(uri, rest);
         String query = "";
         int q = rest.indexOf('?');
         if (q >= 0) {
@@ -53,7 +66,29 @@ final class Uris {
             path = rest.substring(slash + 1);
             rest = rest.substring(0, slash);
         }
-        return new ConnectionSpec(uri, scheme, endpoints(uri, rest, defaultPort), namespace(uri, path), options(uri, query, options));
+        Map<String, String> parameters = new LinkedHashMap<>();
+        CoordinatorOptions effective = options(uri, query, options, backendOptions, parameters);
+        return new ConnectionSpec(uri, scheme, endpoints(uri, rest, defaultPort), namespace(uri, path), effective, parameters);
+    }
+
+    /**
+     * A URI is logged, printed in errors and shown by {@code elector status}, so a user-info part is refused,
+     * and the message shows only what follows it.
+     */
+    private static void refuseUserInfo(String uri, String rest) {
+        int end = rest.length();
+        for (char c : new char[] {'/', '?'}) {
+            int at = rest.indexOf(c);
+            if (at >= 0 && at < end) {
+                end = at;
+            }
+        }
+        int at = rest.lastIndexOf('@', end - 1);
+        if (at >= 0) {
+            throw new IllegalArgumentException("uri '" + uri.substring(0, uri.indexOf("://") + 3) + "***@" + Checks.printable(rest.substring(at + 1))
+                    + "' carries credentials, which do not belong in a URI: it is logged and shown. Pass them as "
+                    + "CoordinatorOptions.credentials(Credentials.password(user, passwordSupplier)) (CLI: --user and --password-file)");
+        }
     }
 
     private static List<Endpoint> endpoints(String uri, String authority, int defaultPort) {
@@ -109,7 +144,8 @@ final class Uris {
         return trimmed;
     }
 
-    private static CoordinatorOptions options(String uri, String query, CoordinatorOptions base) {
+    private static CoordinatorOptions options(String uri, String query, CoordinatorOptions base, Set<String> backendOptions,
+            Map<String, String> parameters) {
         if (query.isEmpty()) {
             return base;
         }
@@ -122,11 +158,29 @@ final class Uris {
                 case "sessionTimeout" -> builder.sessionTimeout(duration(key, value));
                 case "connectTimeout" -> builder.connectTimeout(duration(key, value));
                 case "safetyMargin" -> builder.safetyMargin(duration(key, value));
-                default -> throw new IllegalArgumentException("uri '" + Checks.printable(uri) + "' has an unknown option '"
-                        + Checks.printable(key) + "': known options are sessionTimeout, connectTimeout and safetyMargin");
+                case "tls" -> builder.tls(tls(value, base));
+                default -> {
+                    if (!backendOptions.contains(key)) {
+                        // Only the key: the value of an option that is not known may be a secret put in the wrong place.
+                        Set<String> known = new TreeSet<>(Set.of("sessionTimeout", "connectTimeout", "safetyMargin", "tls"));
+                        known.addAll(backendOptions);
+                        throw new IllegalArgumentException("uri '" + Checks.printable(uri.substring(0, uri.indexOf('?'))) + "?...' has an unknown option '"
+                                + Checks.printable(key) + "': known options are " + String.join(", ", known));
+                    }
+                    parameters.put(key, value);
+                }
             }
         }
         return builder.build();
+    }
+
+    /** {@code tls=true} turns TLS on with default trust unless the options carry TLS settings; {@code false} turns it off. */
+    private static Tls tls(String value, CoordinatorOptions base) {
+        return switch (value) {
+            case "true" -> base.tls().orElse(Tls.defaultTrust());
+            case "false" -> null;
+            default -> throw new IllegalArgumentException("tls '" + Checks.printable(value) + "' must be true or false");
+        };
     }
 
     static Duration duration(String key, String value) {

@@ -66,7 +66,7 @@ public final class CountingBackendProvider implements BackendProvider {
     @Override
     public Backend connect(ConnectionSpec spec, SessionListener listener) {
         String inner = spec.scheme().substring("count+".length());
-        Backend backend = delegate(inner).connect(new ConnectionSpec(spec.uri(), inner, spec.endpoints(), spec.namespace(), spec.options()), listener);
+        Backend backend = delegate(inner).connect(new ConnectionSpec(spec.uri(), inner, spec.endpoints(), spec.namespace(), spec.options(), spec.parameters()), listener);
         SESSIONS.incrementAndGet();
         return new Counting(backend);
     }

@@ -20,6 +20,17 @@ public interface BackendProvider {
     int defaultPort();
 
     /**
+     * The URI query options this backend takes besides core's ({@code sessionTimeout},
+     * {@code connectTimeout}, {@code safetyMargin}, {@code tls}); any other is refused. Their values reach
+     * {@link #connect} in {@link ConnectionSpec#parameters()}. Never a secret: URIs are logged.
+     *
+     * @return the option names, empty by default
+     */
+    default java.util.Set<String> uriOptions() {
+        return java.util.Set.of();
+    }
+
+    /**
      * Connects and returns once a session exists, blocking at most the connect timeout. Core calls this on
      * the thread that called {@code Coordinator.connect}, never on one of its own.
      *

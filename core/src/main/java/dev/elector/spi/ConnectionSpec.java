@@ -2,6 +2,7 @@ package dev.elector.spi;
 
 import dev.elector.CoordinatorOptions;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A parsed, validated connection URI, handed to a {@link BackendProvider}.
@@ -11,8 +12,11 @@ import java.util.List;
  * @param endpoints the servers, at least one
  * @param namespace slash-separated path segments under which all elections live, never empty
  * @param options the effective options, URI parameters applied
+ * @param parameters the URI's options that are the backend's own (see {@link BackendProvider#uriOptions()}),
+ *     in URI order
  */
-public record ConnectionSpec(String uri, String scheme, List<Endpoint> endpoints, String namespace, CoordinatorOptions options) {
+public record ConnectionSpec(String uri, String scheme, List<Endpoint> endpoints, String namespace, CoordinatorOptions options,
+        Map<String, String> parameters) {
     /**
      * Copies the endpoint list.
      *
@@ -21,8 +25,10 @@ public record ConnectionSpec(String uri, String scheme, List<Endpoint> endpoints
      * @param endpoints the servers
      * @param namespace the namespace path
      * @param options the effective options
+     * @param parameters the backend's own URI options
      */
     public ConnectionSpec {
         endpoints = List.copyOf(endpoints);
+        parameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
     }
 }
