@@ -18,6 +18,7 @@ import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Lease;
+import io.etcd.jetcd.api.RangeRequest;
 import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.op.Cmp;
@@ -48,6 +49,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +68,7 @@ final class EtcdBackend implements Backend {
     private final KV kv;
     private final Lease leases;
     private final WatchStream watches;
+    private final EtcdAccess access;
     private final Keys keys;
     private final long ttlSeconds;
     private final Duration timeout;
@@ -76,14 +79,15 @@ final class EtcdBackend implements Backend {
     private final Map<String, Set<String>> ourKeys = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private EtcdBackend(Client client, ExecutorService callbacks, WatchStream watches, String namespace, long ttlSeconds, Duration timeout, long lease,
-            SessionListener listener) {
+    private EtcdBackend(Client client, ExecutorService callbacks, WatchStream watches, EtcdAccess access, Keys keys, long ttlSeconds, Duration timeout,
+            long lease, SessionListener listener) {
         this.client = client;
         this.callbacks = callbacks;
         this.kv = client.getKVClient();
         this.leases = client.getLeaseClient();
         this.watches = watches;
-        this.keys = new Keys(namespace);
+        this.access = access;
+        this.keys = keys;
         this.ttlSeconds = ttlSeconds;
         this.timeout = timeout;
         this.lease = new AtomicLong(lease);
@@ -97,7 +101,12 @@ final class EtcdBackend implements Backend {
         }
         long ttl = requested.toSeconds();
         Duration connectTimeout = spec.options().connectTimeout();
-        String[] endpoints = spec.endpoints().stream().map(e -> "http://" + e).toArray(String[]::new);
+        long deadline = System.nanoTime() + connectTimeout.toNanos();
+        Keys keys = new Keys(spec.namespace());
+        EtcdAccess access = EtcdAccess.of(spec.options().tls(), spec.options().credentials(), keys.namespacePrefix());
+        // jetcd decides TLS by its context alone; the scheme is for people reading the endpoints in messages.
+        String[] endpoints = spec.endpoints().stream().map(e -> (access.tls() ? "https://" : "http://") + e).toArray(String[]::new);
+        String where = "etcd at " + String.join(",", endpoints) + " (" + spec.uri() + ")";
         ClientBuilder builder = Client.builder()
                 .endpoints(endpoints)
                 // etcd's require-leader marker: a member cut off from its quorum fails these calls at once
@@ -109,37 +118,74 @@ final class EtcdBackend implements Backend {
                 .retryDelay(50)
                 .retryMaxDelay(500)
                 .retryMaxDuration(connectTimeout.compareTo(Duration.ofMillis(200)) > 0 ? connectTimeout : Duration.ofMillis(200));
+        access.configure(builder);
         // jetcd completes every call on this executor; its default is a cached pool, which grew to 60 threads
         // under 10,000 elections joining at once. Two threads suffice: nothing core runs there blocks.
         ThreadPoolExecutor callbacks = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemonThreads("elector-etcd-callback"));
         callbacks.allowCoreThreadTimeOut(true);
         builder.executorService(callbacks);
         Client client = builder.build();
+        WatchStream watches = null;
         boolean ok = false;
         try {
+            // Built after jetcd's client, which registers the name resolver its target needs.
+            watches = new WatchStream(builder.target(), connectTimeout, access);
+            checkAccess(watches, access, keys, where, connectTimeout, deadline);
             long granted;
             long id;
             try {
-                var response = client.getLeaseClient().grant(ttl).get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                var response = client.getLeaseClient().grant(ttl).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 granted = response.getTTL();
                 id = response.getID();
             } catch (TimeoutException | ExecutionException e) {
-                throw new CoordinatorUnavailableException("Could not reach etcd at " + String.join(",", endpoints) + " (" + spec.uri()
-                        + ") within the connect timeout of " + connectTimeout, e instanceof ExecutionException ? e.getCause() : e);
+                throw access.connectFailure("grant a lease", where, connectTimeout, e instanceof ExecutionException ? e.getCause() : e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new CoordinatorUnavailableException("Interrupted while connecting to " + spec.uri(), e);
             }
-            WatchStream watches = new WatchStream(builder.target(), connectTimeout);
             ok = true;
             // Core compares what was granted with what was asked for, and refuses a difference.
-            return new EtcdBackend(client, callbacks, watches, spec.namespace(), granted, connectTimeout, id, listener);
+            return new EtcdBackend(client, callbacks, watches, access, keys, granted, connectTimeout, id, listener);
         } finally {
             if (!ok) {
+                if (watches != null) {
+                    watches.close();
+                }
                 client.close();
                 callbacks.shutdownNow();
             }
         }
+    }
+
+    /**
+     * Authenticates and reads the namespace, on Elector's own channel and without wait-for-ready, retried
+     * until the deadline: a lease is granted to anyone, even a client without credentials on a cluster
+     * with auth enabled, so only a read tells at connect that the credentials and the rights are right. A
+     * fail-fast call also names why a TLS connection fails instead of ending in a bare timeout.
+     */
+    private static void checkAccess(WatchStream watches, EtcdAccess access, Keys keys, String where, Duration limit, long deadline) {
+        ByteString prefix = ByteString.copyFromUtf8(keys.namespacePrefix());
+        RangeRequest read = RangeRequest.newBuilder().setKey(prefix).setRangeEnd(WatchStream.prefixEnd(prefix)).setCountOnly(true).build();
+        String what = "read " + keys.namespacePrefix();
+        Throwable last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                watches.kv().withDeadlineAfter(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS).range(read);
+                return;
+            } catch (StatusRuntimeException e) {
+                last = e;
+                ElectionException refusal = access.refusal(what, e);
+                if (refusal != null) {
+                    throw refusal;
+                }
+                if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+                    break;
+                }
+                // Unavailable: the member may still be starting. Try again shortly, within the deadline.
+                LockSupport.parkNanos(Math.min(TimeUnit.MILLISECONDS.toNanos(100), Math.max(0, deadline - System.nanoTime())));
+            }
+        }
+        throw access.connectFailure(what, where, limit, last);
     }
 
     @Override
@@ -388,9 +434,14 @@ final class EtcdBackend implements Backend {
                 return value;
             }
             Throwable cause = cause(error);
-            throw cause instanceof TimeoutException
-                    ? new ElectionException("etcd did not " + what + " within " + timeout, cause)
-                    : new ElectionException("etcd could not " + what + ": " + cause.getMessage(), cause);
+            if (cause instanceof TimeoutException) {
+                throw new ElectionException("etcd did not " + what + " within " + timeout, cause);
+            }
+            ElectionException refusal = access.refusal(what, cause);
+            if (refusal != null) {
+                throw refusal;
+            }
+            throw new ElectionException("etcd could not " + what + ": " + cause.getMessage(), cause);
         });
     }
 

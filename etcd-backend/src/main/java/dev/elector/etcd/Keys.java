@@ -15,6 +15,11 @@ final class Keys {
         this.root = "/" + namespace + "/";
     }
 
+    /** {@code /<namespace>/}: every key of every election, the prefix a role must cover. */
+    String namespacePrefix() {
+        return root;
+    }
+
     String prefix(String election) {
         return root + election + "/";
     }

@@ -3,6 +3,7 @@ package dev.elector.etcd;
 import com.google.protobuf.ByteString;
 import dev.elector.ElectionException;
 import io.etcd.jetcd.api.Event;
+import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.WatchCancelRequest;
 import io.etcd.jetcd.api.WatchCreateRequest;
 import io.etcd.jetcd.api.WatchGrpc;
@@ -10,6 +11,7 @@ import io.etcd.jetcd.api.WatchRequest;
 import io.etcd.jetcd.api.WatchResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.netty.NegotiationType;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
@@ -18,8 +20,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -37,35 +41,62 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Creates are matched to their {@code created} answers in order: etcd handles a stream's requests one
  * by one and holds a new watch's events until its {@code created} answer has gone out.
+ *
+ * <p>The channel has the TLS context and the credentials of jetcd's client. etcd binds a stream to the auth
+ * token it opened with: watches on it keep delivering after the token expires, but a new create is then
+ * cancelled. Such a stream is retired: it carries its watches to their end, the token is fetched again,
+ * and new watches go on a new stream.
  */
 final class WatchStream implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WatchStream.class);
 
     private final ManagedChannel channel;
     private final WatchGrpc.WatchStub stub;
+    private final KVGrpc.KVBlockingStub kv;
+    private final EtcdAccess.Token token;
     private final Duration timeout;
     // Guarded by this, as is all state of the streams: gRPC request observers are not thread-safe.
     private Stream current;
+    /** Streams not yet ended: the current one and retired ones still carrying watches. */
+    private final Set<Stream> open = new LinkedHashSet<>();
     private boolean closed;
 
     /**
      * @param target jetcd's gRPC target for the endpoints, served by its name resolver
      * @param timeout how long a silent connection may go unnoticed, and how long closing may take
+     * @param access the TLS context and credentials
      */
-    WatchStream(String target, Duration timeout) {
+    WatchStream(String target, Duration timeout, EtcdAccess access) {
         Metadata headers = new Metadata();
         // A member cut off from its quorum ends the stream instead of keeping it open and silent.
         headers.put(Metadata.Key.of("hasleader", Metadata.ASCII_STRING_MARSHALLER), "true");
         this.timeout = timeout;
-        this.channel = NettyChannelBuilder.forTarget(target)
-                .usePlaintext()
+        NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target);
+        if (access.tls()) {
+            builder.negotiationType(NegotiationType.TLS).sslContext(access.sslContext());
+        } else {
+            builder.usePlaintext();
+        }
+        this.channel = builder
                 .directExecutor() // callbacks only queue work on core's executors
                 // etcd answers pings more often than every 5 s with GOAWAY; twice that leaves room for jitter and
                 // still breaks a half-open connection. A lost lease resets the stream sooner.
                 .keepAliveTime(Math.max(10, timeout.toSeconds()), TimeUnit.SECONDS)
                 .keepAliveTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .build();
-        this.stub = WatchGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        this.token = access.token(channel, timeout);
+        WatchGrpc.WatchStub watch = WatchGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        KVGrpc.KVBlockingStub read = KVGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        this.stub = token == null ? watch : watch.withCallCredentials(token);
+        this.kv = token == null ? read : read.withCallCredentials(token);
+    }
+
+    /**
+     * A blocking KV stub on this channel, with its TLS, token and headers and without wait-for-ready, so
+     * that a call fails at once with the reason when the connection cannot be made: for the connect check.
+     */
+    KVGrpc.KVBlockingStub kv() {
+        return kv;
     }
 
     /**
@@ -82,24 +113,24 @@ final class WatchStream implements AutoCloseable {
         }
         if (current == null) {
             current = new Stream();
+            open.add(current);
         }
         return current.create(key, rangeEnd, fromRevision, seen, onChange);
     }
 
-    /** Ends the current stream, firing its watches; the next watch opens a new one. */
+    /** Ends every stream, firing their watches; the next watch opens a new one. */
     void reset() {
-        Stream s;
+        List<Stream> ending;
         synchronized (this) {
-            s = current;
-            if (s == null) {
-                return;
-            }
+            ending = new ArrayList<>(open);
             current = null;
-            if (!s.ended) {
-                s.requests.onError(new ElectionException("reset")); // cancels the call
+            for (Stream s : ending) {
+                if (!s.ended) {
+                    s.requests.onError(new ElectionException("reset")); // cancels the call
+                }
             }
         }
-        s.broken();
+        ending.forEach(Stream::broken);
     }
 
     @Override
@@ -158,6 +189,7 @@ final class WatchStream implements AutoCloseable {
         final Deque<Watch> creating = new ArrayDeque<>();
         final Map<Long, Watch> active = new HashMap<>();
         boolean ended;
+        boolean retired;
 
         Handle create(ByteString key, ByteString rangeEnd, long fromRevision, long seen, Consumer<List<Event>> onChange) {
             Watch w = new Watch(seen, onChange);
@@ -178,7 +210,30 @@ final class WatchStream implements AutoCloseable {
                 w.done = true;
                 if (w.id >= 0 && active.remove(w.id) != null) {
                     sendCancel(w.id);
+                    finishIfRetired();
                 } // else its created answer is still to come, and cancels it then
+            }
+        }
+
+        /**
+         * Stops new watches going on this stream, whose token went stale, and forgets the token; the stream
+         * ends once the watches it carries have ended.
+         */
+        private void retire() {
+            if (current == this) {
+                current = null;
+            }
+            retired = true;
+            if (token != null) {
+                token.invalidate();
+            }
+        }
+
+        private void finishIfRetired() {
+            if (retired && !ended && active.isEmpty() && creating.isEmpty()) {
+                ended = true;
+                open.remove(this);
+                requests.onCompleted();
             }
         }
 
@@ -201,14 +256,21 @@ final class WatchStream implements AutoCloseable {
                     }
                     w.id = response.getWatchId();
                     w.created.complete(null);
+                    if (response.getCanceled() && EtcdAccess.staleToken(response.getCancelReason())) {
+                        // Fired below, so core reads again and watches anew: on a new stream, with a new token.
+                        log.debug("etcd refused a watch for a stale auth token; authenticating again on a new stream");
+                        retire();
+                    }
                     if (w.done) {
                         sendCancel(w.id); // cancelled while being created
+                        finishIfRetired();
                         return;
                     }
                     if (!response.getCanceled()) {
                         active.put(w.id, w);
                         return;
                     }
+                    finishIfRetired();
                 } else if (response.getEventsCount() > 0 || response.getCanceled() || response.getCompactRevision() != 0) {
                     w = active.get(response.getWatchId());
                     if (w == null || w.done || (!response.getCanceled() && response.getCompactRevision() == 0 && seen(w, response))) {
@@ -218,6 +280,7 @@ final class WatchStream implements AutoCloseable {
                     if (!response.getCanceled()) {
                         sendCancel(w.id); // one-shot: the server need not watch on
                     }
+                    finishIfRetired();
                 } else {
                     return; // a progress notice
                 }
@@ -239,6 +302,11 @@ final class WatchStream implements AutoCloseable {
         @Override
         public void onError(Throwable error) {
             log.debug("etcd watch stream ended: {}", error.toString());
+            if (EtcdAccess.staleToken(String.valueOf(error.getMessage()))) {
+                synchronized (WatchStream.this) {
+                    retire();
+                }
+            }
             broken();
         }
 
@@ -254,6 +322,7 @@ final class WatchStream implements AutoCloseable {
                 if (current == this) {
                     current = null;
                 }
+                open.remove(this);
                 ended = true;
                 for (Watch w : creating) {
                     w.created.completeExceptionally(new ElectionException("the etcd watch stream ended before the watch was created"));

@@ -44,6 +44,16 @@ public interface ClusterUnderTest extends AutoCloseable {
     /** Starts a killed member again on its data and ports, and waits until it serves. */
     void restart(int member);
 
+    /** The options every coordinator of the suite connects with: TLS and credentials on a secured cluster. */
+    default dev.elector.CoordinatorOptions options() {
+        return dev.elector.CoordinatorOptions.defaults();
+    }
+
+    /** JVM arguments that give a participant in a child JVM the same {@link #options()}. */
+    default List<String> childJvmArgs() {
+        return List.of();
+    }
+
     /** The candidate entries left under an election, for leak checks. */
     int entries(String namespace, String election);
 

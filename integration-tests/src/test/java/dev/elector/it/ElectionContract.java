@@ -87,7 +87,12 @@ public abstract class ElectionContract {
     }
 
     protected Coordinator coordinator(String uri) {
-        Coordinator c = Coordinator.connect(uri);
+        return coordinator(uri, cluster().options());
+    }
+
+    /** A coordinator closed after the test. */
+    protected Coordinator coordinator(String uri, dev.elector.CoordinatorOptions options) {
+        Coordinator c = Coordinator.connect(uri, options);
         opened.add(c);
         return c;
     }
@@ -193,7 +198,9 @@ public abstract class ElectionContract {
     protected Process startChild(String uri, String id, List<String> lines, String... extra) {
         List<String> args = new ArrayList<>(List.of(uri, ELECTION, id));
         args.addAll(List.of(extra));
-        Process child = Processes.startJava(ParticipantMain.class.getName(), List.of("-Xmx128m", "-XX:TieredStopAtLevel=1"), args, null, true);
+        List<String> jvm = new ArrayList<>(List.of("-Xmx128m", "-XX:TieredStopAtLevel=1"));
+        jvm.addAll(cluster().childJvmArgs());
+        Process child = Processes.startJava(ParticipantMain.class.getName(), jvm, args, null, true);
         children.add(child);
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
@@ -455,7 +462,7 @@ public abstract class ElectionContract {
             assertTrue(e.getMessage().contains(rule), "'" + e.getMessage() + "' should say " + rule);
         });
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-                () -> Coordinator.connect(cluster().uriWithRefusedSessionTimeout(namespace)));
+                () -> Coordinator.connect(cluster().uriWithRefusedSessionTimeout(namespace), cluster().options()));
         assertTrue(refused.getMessage().contains("sessionTimeout"), refused.getMessage());
     }
 
@@ -464,7 +471,7 @@ public abstract class ElectionContract {
         Duration connectTimeout = Duration.ofSeconds(1);
         long start = System.nanoTime();
         CoordinatorUnavailableException e = assertThrows(CoordinatorUnavailableException.class,
-                () -> Coordinator.connect(cluster().unreachableUri(connectTimeout)));
+                () -> Coordinator.connect(cluster().unreachableUri(connectTimeout), cluster().options()));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertTrue(took.compareTo(connectTimeout.plusSeconds(3)) < 0, "took " + took);
         assertTrue(e.getMessage().contains(connectTimeout.toString()), e.getMessage());
@@ -479,7 +486,7 @@ public abstract class ElectionContract {
         candidate(c, "b", null);
         Election observer = c.election(ELECTION, ElectionOptions.builder().observer(true).build()).start();
         await().atMost(WAIT).until(() -> observer.participants().size() == 2);
-        assertThrows(CoordinatorUnavailableException.class, () -> Coordinator.connect(cluster().unreachableUri(Duration.ofMillis(500))));
+        assertThrows(CoordinatorUnavailableException.class, () -> Coordinator.connect(cluster().unreachableUri(Duration.ofMillis(500)), cluster().options()));
         assertFalse(started(before).isEmpty(), "the check must see the threads a coordinator starts");
         c.close();
         c.close();
@@ -488,6 +495,7 @@ public abstract class ElectionContract {
 
     @Test
     void theReadmeExampleRunsAndHandsItsTokenToTheJob() throws Exception {
+        assumeReadmeRunsHere();
         List<Long> written = new CopyOnWriteArrayList<>();
         ReadmeExample.run(cluster().uri(namespace), written::add);
         assertEquals(1, written.size());
@@ -545,8 +553,15 @@ public abstract class ElectionContract {
                 cluster().backendName(), copy.size());
     }
 
+    /** The README's examples connect with a URI alone, as a newcomer's first cluster takes them. */
+    private void assumeReadmeRunsHere() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(cluster().options() == dev.elector.CoordinatorOptions.defaults(),
+                "the README's examples connect without TLS or credentials");
+    }
+
     @Test
     void theReadmeJobExampleRunsItsTaskWithTheTokenWhileLeading() throws Exception {
+        assumeReadmeRunsHere();
         List<Long> tokens = new CopyOnWriteArrayList<>();
         ReadmeJobExample.run(cluster().uri(namespace), tokens::add, Duration.ofSeconds(2));
         assertTrue(tokens.size() >= 3, "runs: " + tokens);

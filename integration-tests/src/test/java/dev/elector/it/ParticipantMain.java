@@ -11,14 +11,14 @@ import dev.elector.RevocationReason;
  * One participant in a child JVM, so that a test can SIGKILL or SIGSTOP it alone. Prints
  * {@code ELECTED <token> <nanoTime>} and {@code REVOKED <token> <reason> <nanoTime>} lines and runs until
  * killed, or with a fourth argument {@code once}, leads once, closes and returns. Arguments: URI, election
- * name, participant id.
+ * name, participant id. A secured cluster's PKI and identity come as system properties (see {@link Pki}).
  */
 public final class ParticipantMain {
     private ParticipantMain() {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        Coordinator coordinator = Coordinator.connect(args[0]);
+        Coordinator coordinator = Coordinator.connect(args[0], Pki.childOptions());
         Election election = coordinator.election(args[1], ElectionOptions.builder().participantId(args[2]).build());
         election.addListener(new ElectionListener() {
             @Override

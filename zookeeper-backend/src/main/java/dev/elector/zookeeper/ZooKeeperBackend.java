@@ -51,12 +51,14 @@ final class ZooKeeperBackend implements Backend {
     private static final String LOCK_NAME = "latch-";
 
     private final CuratorFramework client;
+    private final ZooKeeperAccess access;
     private final Duration sessionTimeout;
     private final SessionListener listener;
     private volatile long sessionId;
 
-    private ZooKeeperBackend(CuratorFramework client, Duration sessionTimeout, long sessionId, SessionListener listener) {
+    private ZooKeeperBackend(CuratorFramework client, ZooKeeperAccess access, Duration sessionTimeout, long sessionId, SessionListener listener) {
         this.client = client;
+        this.access = access;
         this.sessionTimeout = sessionTimeout;
         this.sessionId = sessionId;
         this.listener = listener;
@@ -65,24 +67,29 @@ final class ZooKeeperBackend implements Backend {
     static ZooKeeperBackend connect(ConnectionSpec spec, SessionListener listener) {
         String connectString = spec.endpoints().stream().map(Endpoint::toString).collect(Collectors.joining(","));
         Duration connectTimeout = spec.options().connectTimeout();
-        CuratorFramework client = CuratorFrameworkFactory.builder()
+        ZooKeeperAccess access = ZooKeeperAccess.of(spec);
+        CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
                 .connectString(connectString)
                 .namespace(spec.namespace())
                 .sessionTimeoutMs(Math.toIntExact(spec.options().sessionTimeout().toMillis()))
                 .connectionTimeoutMs(Math.toIntExact(connectTimeout.toMillis()))
                 // Core retries every failed step itself; one quick retry here rides over a single lost packet.
-                .retryPolicy(new RetryNTimes(1, 100))
-                .build();
+                .retryPolicy(new RetryNTimes(1, 100));
+        access.configure(builder);
+        CuratorFramework client = builder.build();
         boolean connected = false;
         try {
             client.start();
             connected = client.blockUntilConnected(Math.toIntExact(connectTimeout.toMillis()), TimeUnit.MILLISECONDS);
             if (!connected) {
+                String reason = access.tls() ? access.handshakeFailure(spec.endpoints(), 2000) : null;
                 throw new CoordinatorUnavailableException("Could not connect to ZooKeeper at " + connectString + " (" + spec.uri()
-                        + ") within the connect timeout of " + connectTimeout, null);
+                        + ") within the connect timeout of " + connectTimeout + (reason != null ? ": " + reason
+                        : access.tls() ? "" : "; if the servers take TLS on this port, set CoordinatorOptions.tls or ?tls=true"), null);
             }
+            access.checkNamespace(client, spec.namespace());
             var zk = client.getZookeeperClient().getZooKeeper();
-            ZooKeeperBackend backend = new ZooKeeperBackend(client, Duration.ofMillis(zk.getSessionTimeout()), zk.getSessionId(), listener);
+            ZooKeeperBackend backend = new ZooKeeperBackend(client, access, Duration.ofMillis(zk.getSessionTimeout()), zk.getSessionId(), listener);
             client.getConnectionStateListenable().addListener((c, state) -> backend.stateChanged(state));
             return backend;
         } catch (InterruptedException e) {
@@ -93,10 +100,11 @@ final class ZooKeeperBackend implements Backend {
             throw e;
         } catch (Exception e) {
             connected = false;
-            throw new CoordinatorUnavailableException("Could not connect to ZooKeeper at " + connectString, e);
+            throw new CoordinatorUnavailableException("Could not connect to ZooKeeper at " + connectString + ": " + e, e);
         } finally {
             if (!connected) {
                 client.close();
+                access.close();
             }
         }
     }
@@ -281,6 +289,7 @@ final class ZooKeeperBackend implements Backend {
     public void close() {
         // Closing the session deletes its ephemeral entries at once on the server.
         client.close();
+        access.close();
     }
 
     /** Reads a node, leaving {@code watcher} on it if it exists; empty if it does not. */

@@ -6,8 +6,8 @@ import dev.elector.spi.ConnectionSpec;
 import dev.elector.spi.SessionListener;
 
 /**
- * Serves {@code zk://host:port[,host:port...]/namespace} URIs. Found by {@link java.util.ServiceLoader};
- * applications never call it directly.
+ * Serves {@code zk://host:port[,host:port...]/namespace[?acl=creator|creator-read|open]} URIs. Found by
+ * {@link java.util.ServiceLoader}; applications never call it directly.
  */
 public final class ZooKeeperBackendProvider implements BackendProvider {
     /** Creates the provider; called by {@link java.util.ServiceLoader}. */
@@ -22,6 +22,12 @@ public final class ZooKeeperBackendProvider implements BackendProvider {
     @Override
     public int defaultPort() {
         return 2181;
+    }
+
+    /** {@code acl}: who may use the nodes Elector creates; see the module's documentation. */
+    @Override
+    public java.util.Set<String> uriOptions() {
+        return java.util.Set.of("acl");
     }
 
     @Override

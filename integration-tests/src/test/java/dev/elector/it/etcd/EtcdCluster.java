@@ -2,7 +2,9 @@ package dev.elector.it.etcd;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.elector.CoordinatorOptions;
 import dev.elector.it.ClusterUnderTest;
+import dev.elector.it.Pki;
 import dev.elector.it.Processes;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -26,30 +28,54 @@ import java.util.stream.IntStream;
 
 /**
  * A real 3-member etcd cluster (Debian's etcd-server, 3.4) as processes on free loopback ports, each with
- * a fresh data directory on tmpfs that is deleted on close.
+ * a fresh data directory on tmpfs that is deleted on close. Health and metrics are served on plain HTTP
+ * ports of their own, so they are read the same way on a secured cluster.
+ *
+ * <p>A secured cluster ({@link #startSecured}) takes clients over TLS with client certificates signed by
+ * the test CA only, and has auth enabled with 2 s tokens, so that every test crosses token expiries. Its
+ * roles: {@code elector-rw} may read and write keys under {@code /contract-} (every namespace the suites
+ * use), {@code elector-ro} may read them. Users: {@code root}; {@code app} and {@code certuser} (no
+ * password: its certificate's common name is its identity) with {@code elector-rw}; {@code reader} with
+ * {@code elector-ro}; {@code intruder} with no role.
  */
 public final class EtcdCluster implements ClusterUnderTest {
     /** Heartbeat 100 ms, election timeout 1 s: the smallest lease TTL the cluster grants is then 2 s. */
     static final Duration SESSION_TIMEOUT = Duration.ofSeconds(3);
 
+    /** Every namespace of the suites starts so; the secured cluster's roles cover this prefix. */
+    public static final String SUITE_PREFIX = "/contract-";
+
     private final Path root;
+    private final Pki pki;
     private final int[] clientPorts;
+    private final int[] metricsPorts;
     private final Process[] members;
     private final List<List<String>> commands = new ArrayList<>();
     private Client admin;
 
-    private EtcdCluster(Path root, int size) {
+    private EtcdCluster(Path root, int size, Pki pki) {
         this.root = root;
+        this.pki = pki;
         this.clientPorts = new int[size];
+        this.metricsPorts = new int[size];
         this.members = new Process[size];
     }
 
     public static EtcdCluster start(int size) {
+        return start(size, null);
+    }
+
+    /** A cluster that takes TLS clients with certificates of {@code pki}'s CA, with auth enabled; see above. */
+    public static EtcdCluster startSecured(int size, Pki pki) {
+        return start(size, pki);
+    }
+
+    private static EtcdCluster start(int size, Pki pki) {
         Path base = Processes.dataRoot();
         for (int attempt = 1; ; attempt++) {
             EtcdCluster cluster;
             try {
-                cluster = new EtcdCluster(Files.createTempDirectory(base, "elector-etcd-"), size);
+                cluster = new EtcdCluster(Files.createTempDirectory(base, "elector-etcd-"), size, pki);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -98,15 +124,18 @@ public final class EtcdCluster implements ClusterUnderTest {
         for (int i = 0; i < size; i++) {
             clientPorts[i] = Processes.freePort();
             peerPorts[i] = Processes.freePort();
+            metricsPorts[i] = Processes.freePort();
         }
+        String scheme = pki == null ? "http://" : "https://";
         String initial = IntStream.range(0, size).mapToObj(i -> "m" + i + "=http://127.0.0.1:" + peerPorts[i]).collect(Collectors.joining(","));
         for (int i = 0; i < size; i++) {
             Path dir = root.resolve("m" + i);
-            List<String> command = List.of(binary("etcd"),
+            List<String> command = new ArrayList<>(List.of(binary("etcd"),
                     "--name", "m" + i,
                     "--data-dir", dir.resolve("data").toString(),
-                    "--listen-client-urls", "http://127.0.0.1:" + clientPorts[i],
-                    "--advertise-client-urls", "http://127.0.0.1:" + clientPorts[i],
+                    "--listen-client-urls", scheme + "127.0.0.1:" + clientPorts[i],
+                    "--advertise-client-urls", scheme + "127.0.0.1:" + clientPorts[i],
+                    "--listen-metrics-urls", "http://127.0.0.1:" + metricsPorts[i],
                     "--listen-peer-urls", "http://127.0.0.1:" + peerPorts[i],
                     "--initial-advertise-peer-urls", "http://127.0.0.1:" + peerPorts[i],
                     "--initial-cluster", initial,
@@ -115,13 +144,56 @@ public final class EtcdCluster implements ClusterUnderTest {
                     "--heartbeat-interval", "100",
                     "--election-timeout", "1000",
                     "--logger", "zap",
-                    "--log-level", "warn");
+                    "--log-level", "warn"));
+            if (pki != null) {
+                command.addAll(List.of("--cert-file", pki.cert("server").toString(), "--key-file", pki.key("server").toString(),
+                        "--trusted-ca-file", pki.ca().toString(), "--client-cert-auth", "--auth-token-ttl", "2"));
+            }
             commands.add(command);
             startMember(i);
         }
         for (int i = 0; i < size; i++) {
             awaitHealthy(i);
         }
+        if (pki != null) {
+            enableAuth();
+        }
+    }
+
+    /** Users and roles as the class comment says; etcd needs no credentials until auth is enabled. */
+    private void enableAuth() {
+        etcdctlAs(null, "user", "add", "root:" + Pki.PASSWORDS.get("root"));
+        etcdctlAs(null, "role", "add", "elector-rw");
+        etcdctlAs(null, "role", "grant-permission", "elector-rw", "--prefix=true", "readwrite", SUITE_PREFIX);
+        etcdctlAs(null, "role", "add", "elector-ro");
+        etcdctlAs(null, "role", "grant-permission", "elector-ro", "--prefix=true", "read", SUITE_PREFIX);
+        for (String user : List.of("app", "reader", "intruder")) {
+            etcdctlAs(null, "user", "add", user + ":" + Pki.PASSWORDS.get(user));
+        }
+        etcdctlAs(null, "user", "add", "certuser", "--no-password");
+        etcdctlAs(null, "user", "grant-role", "app", "elector-rw");
+        etcdctlAs(null, "user", "grant-role", "certuser", "elector-rw");
+        etcdctlAs(null, "user", "grant-role", "reader", "elector-ro");
+        etcdctlAs(null, "auth", "enable");
+    }
+
+    /** The plain-HTTP port where a member serves health and metrics. */
+    public int metricsPort(int member) {
+        return metricsPorts[member];
+    }
+
+    public boolean secured() {
+        return pki != null;
+    }
+
+    @Override
+    public CoordinatorOptions options() {
+        return pki == null ? CoordinatorOptions.defaults() : pki.options("app", true);
+    }
+
+    @Override
+    public List<String> childJvmArgs() {
+        return pki == null ? List.of() : pki.childJvmArgs("app", true);
     }
 
     private void startMember(int i) {
@@ -142,7 +214,7 @@ public final class EtcdCluster implements ClusterUnderTest {
                 throw new IllegalStateException("etcd member m" + i + " died; see " + root.resolve("m" + i + "/etcd.log"));
             }
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + clientPorts[i] + "/health"))
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPorts[i] + "/health"))
                         .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
                 return r.body().contains("\"health\":\"true\"");
             } catch (IOException e) {
@@ -165,7 +237,8 @@ public final class EtcdCluster implements ClusterUnderTest {
     public double gauge(String name) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         double sum = 0;
-        for (String address : addresses()) {
+        for (int port : metricsPorts) {
+            String address = "127.0.0.1:" + port;
             String body;
             try {
                 body = http.send(HttpRequest.newBuilder(URI.create("http://" + address + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
@@ -264,15 +337,33 @@ public final class EtcdCluster implements ClusterUnderTest {
         Processes.signal(members[member], "CONT");
     }
 
+    /** A jetcd client of the operator: root on a secured cluster. */
     public synchronized Client admin() {
         if (admin == null) {
-            admin = Client.builder().endpoints(IntStream.range(0, size()).mapToObj(i -> "http://127.0.0.1:" + clientPorts[i]).toArray(String[]::new)).build();
+            admin = client("root");
         }
         return admin;
     }
 
+    /** A raw jetcd client as {@code user}, with TLS and the user's certificate and password on a secured cluster. */
+    public Client client(String user) {
+        io.etcd.jetcd.ClientBuilder b = Client.builder().endpoints(IntStream.range(0, size())
+                .mapToObj(i -> (pki == null ? "http://" : "https://") + "127.0.0.1:" + clientPorts[i]).toArray(String[]::new));
+        if (pki != null) {
+            try {
+                b.sslContext(ssl -> ssl.trustManager(pki.ca().toFile()).keyManager(pki.cert(user).toFile(), pki.key(user).toFile()));
+            } catch (javax.net.ssl.SSLException e) {
+                throw new IllegalStateException(e);
+            }
+            if (Pki.PASSWORDS.containsKey(user)) {
+                b.user(ByteSequence.from(user, StandardCharsets.UTF_8)).password(ByteSequence.from(Pki.PASSWORDS.get(user), StandardCharsets.UTF_8));
+            }
+        }
+        return b.build();
+    }
+
     /** The candidate keys under an election's prefix, oldest first. */
-    List<KeyValue> keys(String namespace, String election) {
+    public List<KeyValue> keys(String namespace, String election) {
         ByteSequence prefix = ByteSequence.from("/" + namespace + "/" + election + "/", StandardCharsets.UTF_8);
         try {
             return admin().getKVClient().get(prefix, GetOption.builder().isPrefix(true)
@@ -302,9 +393,14 @@ public final class EtcdCluster implements ClusterUnderTest {
         }
     }
 
-    /** Runs etcdctl against the whole cluster and returns its output. */
+    /** Runs etcdctl against the whole cluster and returns its output; as root on a secured cluster. */
     public String etcdctl(String... args) {
-        Process p = startEtcdctl(args);
+        return etcdctlAs(pki == null ? null : "root", args);
+    }
+
+    /** Runs etcdctl as {@code user} (null: with no credentials), failing on a non-zero exit. */
+    public String etcdctlAs(String user, String... args) {
+        Process p = startEtcdctlAs(user, args);
         try {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -321,7 +417,21 @@ public final class EtcdCluster implements ClusterUnderTest {
 
     /** Starts etcdctl against the whole cluster, such as a long-running {@code elect}, its output piped to the caller. */
     Process startEtcdctl(String... args) {
-        List<String> command = new ArrayList<>(List.of(binary("etcdctl"), "--endpoints=" + endpoints()));
+        return startEtcdctlAs(pki == null ? null : "root", args);
+    }
+
+    private Process startEtcdctlAs(String user, String... args) {
+        List<String> command = new ArrayList<>(List.of(binary("etcdctl")));
+        if (pki == null) {
+            command.add("--endpoints=" + endpoints());
+        } else {
+            command.add("--endpoints=" + addresses().stream().map(a -> "https://" + a).collect(Collectors.joining(",")));
+            String cert = user == null ? "root" : user;
+            command.addAll(List.of("--cacert", pki.ca().toString(), "--cert", pki.cert(cert).toString(), "--key", pki.key(cert).toString()));
+            if (user != null && Pki.PASSWORDS.containsKey(user)) {
+                command.add("--user=" + user + ":" + Pki.PASSWORDS.get(user));
+            }
+        }
         command.addAll(List.of(args));
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

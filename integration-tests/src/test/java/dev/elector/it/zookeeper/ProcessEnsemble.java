@@ -2,6 +2,7 @@ package dev.elector.it.zookeeper;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.elector.it.Pki;
 import dev.elector.it.Processes;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,23 +26,41 @@ public final class ProcessEnsemble implements ZooKeeperEnsemble {
     static final int TICK_MS = 200;
 
     private final Path root;
+    private final Pki pki;
     private final int[] clientPorts;
+    /** TLS client ports of a secured ensemble; the plain ports then serve only the four-letter words and intruder tests. */
+    private final int[] securePorts;
     private final Process[] servers;
 
-    private ProcessEnsemble(Path root, int size) {
+    private ProcessEnsemble(Path root, int size, Pki pki) {
         this.root = root;
+        this.pki = pki;
         this.clientPorts = new int[size];
+        this.securePorts = new int[size];
         this.servers = new Process[size];
     }
 
     public static ProcessEnsemble start(int size) {
+        return start(size, null);
+    }
+
+    /**
+     * An ensemble that also takes TLS clients on a secure port, with certificates of {@code pki}'s CA
+     * required, x509 identities, and a super user ({@code super} with root's test password) for the
+     * operator's client.
+     */
+    public static ProcessEnsemble startSecured(int size, Pki pki) {
+        return start(size, pki);
+    }
+
+    private static ProcessEnsemble start(int size, Pki pki) {
         Path root;
         try {
             root = Files.createTempDirectory(Path.of(tmpBase()), "elector-zk-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ProcessEnsemble ensemble = new ProcessEnsemble(root, size);
+        ProcessEnsemble ensemble = new ProcessEnsemble(root, size, pki);
         try {
             ensemble.launch();
             return ensemble;
@@ -60,6 +79,7 @@ public final class ProcessEnsemble implements ZooKeeperEnsemble {
         List<String> servers = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             clientPorts[i] = Processes.freePort();
+            securePorts[i] = Processes.freePort();
             servers.add("server." + (i + 1) + "=127.0.0.1:" + Processes.freePort() + ":" + Processes.freePort());
         }
         for (int i = 0; i < size; i++) {
@@ -79,6 +99,17 @@ public final class ProcessEnsemble implements ZooKeeperEnsemble {
                         "standaloneEnabled=false",
                         "reconfigEnabled=false"));
                 cfg.addAll(servers);
+                if (pki != null) {
+                    cfg.addAll(List.of(
+                            "secureClientPort=" + securePorts[i],
+                            "secureClientPortAddress=127.0.0.1",
+                            "serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory",
+                            "ssl.keyStore.location=" + pki.pem("server"),
+                            "ssl.keyStore.type=PEM",
+                            "ssl.trustStore.location=" + pki.ca(),
+                            "ssl.trustStore.type=PEM",
+                            "ssl.clientAuth=need"));
+                }
                 Files.write(dir.resolve("zoo.cfg"), cfg);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -92,8 +123,12 @@ public final class ProcessEnsemble implements ZooKeeperEnsemble {
 
     private void startMember(int i) {
         Path dir = root.resolve("member-" + (i + 1));
-        servers[i] = Processes.startJava("org.apache.zookeeper.server.quorum.QuorumPeerMain",
-                List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dzookeeper.jmx.log4j.disable=true"),
+        List<String> jvm = new ArrayList<>(List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dzookeeper.jmx.log4j.disable=true"));
+        if (pki != null) {
+            jvm.add("-Dzookeeper.authProvider.x509=org.apache.zookeeper.server.auth.X509AuthenticationProvider");
+            jvm.add("-Dzookeeper.DigestAuthenticationProvider.superDigest=" + superDigest());
+        }
+        servers[i] = Processes.startJava("org.apache.zookeeper.server.quorum.QuorumPeerMain", jvm,
                 List.of(dir.resolve("zoo.cfg").toString()), dir.resolve("server.log"), false);
     }
 
@@ -145,7 +180,27 @@ public final class ProcessEnsemble implements ZooKeeperEnsemble {
 
     @Override
     public String address(int member) {
+        return "127.0.0.1:" + (pki == null ? clientPorts[member] : securePorts[member]);
+    }
+
+    /** The plain client port, where a secured ensemble's ACLs still apply. */
+    public String plainAddress(int member) {
         return "127.0.0.1:" + clientPorts[member];
+    }
+
+    @Override
+    public Pki pki() {
+        return pki;
+    }
+
+    /** {@code super:base64(sha1("super:<password>"))}, ZooKeeper's digest of the super user. */
+    private static String superDigest() {
+        try {
+            byte[] sha = java.security.MessageDigest.getInstance("SHA-1").digest(("super:" + Pki.PASSWORDS.get("root")).getBytes(StandardCharsets.UTF_8));
+            return "super:" + java.util.Base64.getEncoder().encodeToString(sha);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.elector.it.zookeeper;
 
+import dev.elector.CoordinatorOptions;
 import dev.elector.it.ClusterUnderTest;
+import dev.elector.it.Pki;
 import dev.elector.it.Processes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -108,13 +110,51 @@ public final class ZooKeeperCluster implements ClusterUnderTest {
         ensemble.resume(member);
     }
 
-    /** A plain Curator client on the whole ensemble, for operator actions and interop peers. */
+    /** On a secured ensemble: TLS with app's certificate and app's password, so ACLs are the creator's. */
+    @Override
+    public CoordinatorOptions options() {
+        Pki pki = ensemble.pki();
+        return pki == null ? CoordinatorOptions.defaults() : pki.options("app", true);
+    }
+
+    @Override
+    public List<String> childJvmArgs() {
+        Pki pki = ensemble.pki();
+        return pki == null ? List.of() : pki.childJvmArgs("app", true);
+    }
+
+    /**
+     * A Curator client on the whole ensemble, for operator actions and interop peers: plain, or on a
+     * secured ensemble over TLS as the super user, whom no ACL stops.
+     */
     public synchronized CuratorFramework admin() {
         if (admin == null) {
-            admin = CuratorFrameworkFactory.newClient(connectString(), 10_000, 5_000, new RetryNTimes(3, 200));
+            CuratorFrameworkFactory.Builder b = CuratorFrameworkFactory.builder().connectString(connectString())
+                    .sessionTimeoutMs(10_000).connectionTimeoutMs(5_000).retryPolicy(new RetryNTimes(3, 200));
+            Pki pki = ensemble.pki();
+            if (pki != null) {
+                b.zkClientConfig(tlsConfig(pki, "root")).authorization("digest", ("super:" + Pki.PASSWORDS.get("root")).getBytes(StandardCharsets.UTF_8));
+            }
+            admin = b.build();
             admin.start();
         }
         return admin;
+    }
+
+    /** ZooKeeper's own TLS client settings with {@code client}'s certificate, for raw clients in tests. */
+    public static org.apache.zookeeper.client.ZKClientConfig tlsConfig(Pki pki, String client) {
+        var cfg = new org.apache.zookeeper.client.ZKClientConfig();
+        cfg.setProperty(org.apache.zookeeper.client.ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET, "org.apache.zookeeper.ClientCnxnSocketNetty");
+        cfg.setProperty(org.apache.zookeeper.client.ZKClientConfig.SECURE_CLIENT, "true");
+        cfg.setProperty("zookeeper.ssl.keyStore.location", pki.pem(client).toString());
+        cfg.setProperty("zookeeper.ssl.keyStore.type", "PEM");
+        cfg.setProperty("zookeeper.ssl.trustStore.location", pki.ca().toString());
+        cfg.setProperty("zookeeper.ssl.trustStore.type", "PEM");
+        return cfg;
+    }
+
+    public ZooKeeperEnsemble ensemble() {
+        return ensemble;
     }
 
     @Override

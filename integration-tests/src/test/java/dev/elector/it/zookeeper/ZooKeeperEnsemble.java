@@ -9,6 +9,11 @@ public interface ZooKeeperEnsemble extends AutoCloseable {
 
     void pause(int member);
 
+    /** The PKI of a secured ensemble, whose client ports take TLS with client certificates; null if plain. */
+    default dev.elector.it.Pki pki() {
+        return null;
+    }
+
     void resume(int member);
 
     void kill(int member);
