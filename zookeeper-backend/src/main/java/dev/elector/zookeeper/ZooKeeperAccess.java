@@ -75,7 +75,8 @@ final class ZooKeeperAccess implements ACLProvider, AutoCloseable {
             }
             default -> list.addAll(ZooDefs.Ids.OPEN_ACL_UNSAFE);
         }
-        this.acl = List.copyOf(list);
+        // Not List.copyOf: ZooKeeper checks acl.contains(null), which an immutable list answers with an exception.
+        this.acl = java.util.Collections.unmodifiableList(list);
     }
 
     static ZooKeeperAccess of(ConnectionSpec spec) {
@@ -207,7 +208,10 @@ final class ZooKeeperAccess implements ACLProvider, AutoCloseable {
         } catch (KeeperException.NoAuthException e) {
             throw new AccessDeniedException("ZooKeeper denied " + identity() + " access to " + path + " (NoAuth)"
                     + (credentials != null ? ": the password is wrong (ZooKeeper's digest scheme accepts any at connect), or the node's "
-                    + "ACL does not grant this user read, create and delete" : ": the node's ACL needs an identity, set CoordinatorOptions.credentials"), e);
+                    + "ACL does not grant this user read, create and delete"
+                    : tls() && clientConfig.getProperty("zookeeper.ssl.keyStore.location") != null
+                    ? ": the node's ACL does not grant this certificate's identity read, create and delete"
+                    : ": the node's ACL needs an identity, set CoordinatorOptions.credentials"), e);
         } catch (KeeperException.InvalidACLException e) {
             throw new ElectionException("ZooKeeper refused the ACL of acl=" + mode.text + " for " + identity()
                     + ": an x509 identity needs the server's X509AuthenticationProvider", e);

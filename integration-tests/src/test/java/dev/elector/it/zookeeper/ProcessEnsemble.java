@@ -54,20 +54,41 @@ public final class ProcessEnsemble implements ZooKeeperEnsemble {
     }
 
     private static ProcessEnsemble start(int size, Pki pki) {
-        Path root;
-        try {
-            root = Files.createTempDirectory(Path.of(tmpBase()), "elector-zk-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 1; ; attempt++) {
+            Path root;
+            try {
+                root = Files.createTempDirectory(Path.of(tmpBase()), "elector-zk-");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            ProcessEnsemble ensemble = new ProcessEnsemble(root, size, pki);
+            try {
+                ensemble.launch();
+                return ensemble;
+            } catch (RuntimeException | Error e) {
+                // A free port found by binding and closing can be taken by another process before the server
+                // binds it; only that race is worth a new set of ports.
+                boolean portTaken = ensemble.logsMention("Address already in use");
+                ensemble.close();
+                if (!portTaken || attempt == 3) {
+                    throw e;
+                }
+            }
         }
-        ProcessEnsemble ensemble = new ProcessEnsemble(root, size, pki);
-        try {
-            ensemble.launch();
-            return ensemble;
-        } catch (RuntimeException | Error e) {
-            ensemble.close();
-            throw e;
+    }
+
+    private boolean logsMention(String text) {
+        for (int i = 0; i < servers.length; i++) {
+            try {
+                Path log = root.resolve("member-" + (i + 1) + "/server.log");
+                if (Files.exists(log) && Files.readString(log).contains(text)) {
+                    return true;
+                }
+            } catch (IOException e) {
+                return false;
+            }
         }
+        return false;
     }
 
     private static String tmpBase() {
