@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.TypeConversionException;
@@ -34,6 +35,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--connect", required = true, paramLabel = "URI", description = "e.g. zk://127.0.0.1:2181/myapp or etcd://127.0.0.1:2379/myapp")
     String connect;
+
+    @Mixin
+    SecurityOptions security = new SecurityOptions();
 
     @Option(names = "--election", required = true, paramLabel = "NAME")
     String election;
@@ -63,7 +67,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String uri = ttl == null ? connect : connect + (connect.contains("?") ? "&" : "?") + "sessionTimeout=" + ttl;
-        Coordinator coordinator = Coordinator.connect(uri);
+        Coordinator coordinator = Coordinator.connect(uri, security.options());
         Election leadership;
         try {
             ElectionOptions.Builder options = ElectionOptions.builder();

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code elector status}: the leader, its token and the queue, once or as it changes. */
@@ -17,6 +18,9 @@ import picocli.CommandLine.Option;
 final class StatusCommand implements Callable<Integer> {
     @Option(names = "--connect", required = true, paramLabel = "URI", description = "e.g. zk://127.0.0.1:2181/myapp or etcd://127.0.0.1:2379/myapp")
     String connect;
+
+    @Mixin
+    SecurityOptions security = new SecurityOptions();
 
     @Option(names = "--election", required = true, paramLabel = "NAME")
     String election;
@@ -29,7 +33,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Coordinator coordinator = Coordinator.connect(connect);
+        Coordinator coordinator = Coordinator.connect(connect, security.options());
         Election observer;
         try {
             observer = coordinator.election(election, ElectionOptions.builder()
