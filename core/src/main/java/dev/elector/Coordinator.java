@@ -49,6 +49,23 @@ public interface Coordinator extends AutoCloseable {
     }
 
     /**
+     * Connects through {@code provider} instead of the module found for the URI's scheme: for backend
+     * modules that wrap a client the application built itself (such as
+     * {@code ZooKeeperCoordinators.connect(CuratorFramework, ...)}), and for tests with a backend of their
+     * own. Otherwise as {@link #connect(String, CoordinatorOptions)}.
+     *
+     * @param uri the cluster, parsed with {@code provider}'s default port and URI options; shown in messages
+     * @param options timeouts, margins, TLS and credentials, as the provider uses them
+     * @param provider the backend to connect with
+     * @return a connected coordinator
+     * @throws IllegalArgumentException if the URI or the options break a rule
+     * @throws CoordinatorUnavailableException if the cluster was not reached within the connect timeout
+     */
+    static Coordinator connect(String uri, CoordinatorOptions options, dev.elector.spi.BackendProvider provider) {
+        return DefaultCoordinator.connect(uri, options, java.util.Objects.requireNonNull(provider, "provider"), null);
+    }
+
+    /**
      * Creates a candidate with default options. See {@link #election(String, ElectionOptions)}.
      *
      * @param name the election name

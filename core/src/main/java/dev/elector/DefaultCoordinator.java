@@ -86,9 +86,14 @@ final class DefaultCoordinator implements Coordinator {
 
     /** Connects on {@code clock}, or the system's if null: tests drive deadlines with a clock of their own. */
     static DefaultCoordinator connect(String uri, CoordinatorOptions options, Clock clock) {
+        return connect(uri, options, null, clock);
+    }
+
+    /** Connects through {@code given}, or the provider of the URI's scheme if null. */
+    static DefaultCoordinator connect(String uri, CoordinatorOptions options, BackendProvider given, Clock clock) {
         Objects.requireNonNull(options, "options");
         String scheme = Uris.scheme(uri);
-        BackendProvider provider = provider(scheme, uri);
+        BackendProvider provider = given != null ? given : provider(scheme, uri);
         ConnectionSpec spec = Uris.parse(uri, provider.defaultPort(), options, provider.uriOptions());
         DefaultCoordinator coordinator = new DefaultCoordinator(spec, clock);
         try {

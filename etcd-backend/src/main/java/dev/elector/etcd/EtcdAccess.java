@@ -49,8 +49,15 @@ final class EtcdAccess {
     private final Credentials credentials;
     private final String identity;
     private final String namespacePrefix;
+    /** The name Elector's watch channel checks the servers' certificates against, if the builder set one. */
+    private final String authority;
 
     private EtcdAccess(SslContext sslContext, Credentials credentials, String identity, String namespacePrefix) {
+        this(sslContext, credentials, identity, namespacePrefix, null);
+    }
+
+    private EtcdAccess(SslContext sslContext, Credentials credentials, String identity, String namespacePrefix, String authority) {
+        this.authority = authority;
         this.sslContext = sslContext;
         this.credentials = credentials;
         this.identity = identity;
@@ -63,6 +70,29 @@ final class EtcdAccess {
                 .or(() -> tls.flatMap(Tls::certificate).map(EtcdAccess::subject).map(s -> "the client certificate " + s))
                 .orElse("an anonymous client");
         return new EtcdAccess(context, credentials.orElse(null), identity, namespacePrefix);
+    }
+
+    /** The TLS context and credentials an application set on its own jetcd builder. */
+    static EtcdAccess of(ClientBuilder builder, String namespacePrefix) {
+        Credentials credentials = null;
+        if (builder.user() != null && builder.password() != null) {
+            ByteSequence password = builder.password();
+            credentials = Credentials.password(builder.user().toString(StandardCharsets.UTF_8),
+                    () -> {
+                        CharBuffer chars = StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(password.getBytes()));
+                        char[] copy = new char[chars.remaining()]; // the buffer's array may be longer than its content
+                        chars.get(copy);
+                        return copy;
+                    });
+        }
+        String identity = credentials != null ? "user '" + credentials.user() + "'"
+                : builder.sslContext() != null ? "the client certificate of the application's builder" : "an anonymous client";
+        return new EtcdAccess(builder.sslContext(), credentials, identity, namespacePrefix, builder.authority());
+    }
+
+    /** The authority override of the application's builder, or null. */
+    String authority() {
+        return authority;
     }
 
     private static SslContext sslContext(Tls tls) {

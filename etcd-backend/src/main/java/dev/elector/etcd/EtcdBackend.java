@@ -95,6 +95,15 @@ final class EtcdBackend implements Backend {
     }
 
     static EtcdBackend connect(ConnectionSpec spec, SessionListener listener) {
+        return connect(spec, listener, null);
+    }
+
+    /**
+     * @param users the application's builder, or null: a copy of it is built, with Elector's require-leader
+     *     header and callback threads added, and its TLS context and credentials serve Elector's watch
+     *     channel too
+     */
+    static EtcdBackend connect(ConnectionSpec spec, SessionListener listener, ClientBuilder users) {
         Duration requested = spec.options().sessionTimeout();
         if (requested.toMillis() % 1000 != 0) {
             throw new IllegalArgumentException("sessionTimeout " + requested + " is not a whole number of seconds, which etcd lease TTLs are");
@@ -103,22 +112,28 @@ final class EtcdBackend implements Backend {
         Duration connectTimeout = spec.options().connectTimeout();
         long deadline = System.nanoTime() + connectTimeout.toNanos();
         Keys keys = new Keys(spec.namespace());
-        EtcdAccess access = EtcdAccess.of(spec.options().tls(), spec.options().credentials(), keys.namespacePrefix());
+        EtcdAccess access = users != null ? EtcdAccess.of(users, keys.namespacePrefix())
+                : EtcdAccess.of(spec.options().tls(), spec.options().credentials(), keys.namespacePrefix());
         // jetcd decides TLS by its context alone; the scheme is for people reading the endpoints in messages.
         String[] endpoints = spec.endpoints().stream().map(e -> (access.tls() ? "https://" : "http://") + e).toArray(String[]::new);
         String where = "etcd at " + String.join(",", endpoints) + " (" + spec.uri() + ")";
-        ClientBuilder builder = Client.builder()
-                .endpoints(endpoints)
-                // etcd's require-leader marker: a member cut off from its quorum fails these calls at once
-                // instead of serving stale answers or holding streams open.
-                .header("hasleader", "true")
-                .connectTimeout(connectTimeout)
-                // jetcd retries unavailable members on its own: keep that within the connect timeout, so an
-                // unreachable cluster is reported in time (its retry delay must stay below the duration).
-                .retryDelay(50)
-                .retryMaxDelay(500)
-                .retryMaxDuration(connectTimeout.compareTo(Duration.ofMillis(200)) > 0 ? connectTimeout : Duration.ofMillis(200));
-        access.configure(builder);
+        ClientBuilder builder;
+        if (users != null) {
+            builder = users.copy();
+        } else {
+            builder = Client.builder()
+                    .endpoints(endpoints)
+                    .connectTimeout(connectTimeout)
+                    // jetcd retries unavailable members on its own: keep that within the connect timeout, so an
+                    // unreachable cluster is reported in time (its retry delay must stay below the duration).
+                    .retryDelay(50)
+                    .retryMaxDelay(500)
+                    .retryMaxDuration(connectTimeout.compareTo(Duration.ofMillis(200)) > 0 ? connectTimeout : Duration.ofMillis(200));
+            access.configure(builder);
+        }
+        // etcd's require-leader marker: a member cut off from its quorum fails these calls at once instead
+        // of serving stale answers or holding streams open.
+        builder.header("hasleader", "true");
         // jetcd completes every call on this executor; its default is a cached pool, which grew to 60 threads
         // under 10,000 elections joining at once. Two threads suffice: nothing core runs there blocks.
         ThreadPoolExecutor callbacks = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemonThreads("elector-etcd-callback"));

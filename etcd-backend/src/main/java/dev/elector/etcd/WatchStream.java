@@ -72,6 +72,9 @@ final class WatchStream implements AutoCloseable {
         headers.put(Metadata.Key.of("hasleader", Metadata.ASCII_STRING_MARSHALLER), "true");
         this.timeout = timeout;
         NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target);
+        if (access.authority() != null) {
+            builder.overrideAuthority(access.authority());
+        }
         if (access.tls()) {
             builder.negotiationType(NegotiationType.TLS).sslContext(access.sslContext());
         } else {

@@ -61,7 +61,15 @@ final class ZooKeeperAccess implements ACLProvider, AutoCloseable {
     /** A key-and-certificate file made for ZooKeeper's PEM key store, deleted on close; null if none was needed. */
     private final Path madeKeyStore;
 
+    /** Set for an application's own client, whose identity Elector does not know. */
+    private final boolean external;
+
     private ZooKeeperAccess(Mode mode, Credentials credentials, ZKClientConfig clientConfig, Path madeKeyStore) {
+        this(mode, credentials, clientConfig, madeKeyStore, false);
+    }
+
+    private ZooKeeperAccess(Mode mode, Credentials credentials, ZKClientConfig clientConfig, Path madeKeyStore, boolean external) {
+        this.external = external;
         this.mode = mode;
         this.credentials = credentials;
         this.clientConfig = clientConfig;
@@ -95,6 +103,14 @@ final class ZooKeeperAccess implements ACLProvider, AutoCloseable {
             made = tlsConfig(tls.get(), config);
         }
         return new ZooKeeperAccess(mode, credentials.orElse(null), config, made);
+    }
+
+    /**
+     * For an application's own client: its authentication and ACL provider are its own, so Elector only
+     * checks that it may read the namespace.
+     */
+    static ZooKeeperAccess external() {
+        return new ZooKeeperAccess(Mode.OPEN, null, new ZKClientConfig(), null, true);
     }
 
     private static Mode mode(String text) {
@@ -170,6 +186,9 @@ final class ZooKeeperAccess implements ACLProvider, AutoCloseable {
     }
 
     private String identity() {
+        if (external) {
+            return "the identity of the application's CuratorFramework";
+        }
         if (credentials != null) {
             return "digest user '" + credentials.user() + "'";
         }
@@ -209,6 +228,7 @@ final class ZooKeeperAccess implements ACLProvider, AutoCloseable {
             throw new AccessDeniedException("ZooKeeper denied " + identity() + " access to " + path + " (NoAuth)"
                     + (credentials != null ? ": the password is wrong (ZooKeeper's digest scheme accepts any at connect), or the node's "
                     + "ACL does not grant this user read, create and delete"
+                    : external ? ": give the CuratorFramework the authorization the node's ACL grants"
                     : tls() && clientConfig.getProperty("zookeeper.ssl.keyStore.location") != null
                     ? ": the node's ACL does not grant this certificate's identity read, create and delete"
                     : ": the node's ACL needs an identity, set CoordinatorOptions.credentials"), e);

@@ -51,13 +51,18 @@ final class ZooKeeperBackend implements Backend {
     private static final String LOCK_NAME = "latch-";
 
     private final CuratorFramework client;
+    /** Whether Elector made the client, and so closes it; an application's own client stays open. */
+    private final boolean owned;
     private final ZooKeeperAccess access;
+    private final org.apache.curator.framework.state.ConnectionStateListener stateListener = (c, state) -> stateChanged(state);
     private final Duration sessionTimeout;
     private final SessionListener listener;
     private volatile long sessionId;
 
-    private ZooKeeperBackend(CuratorFramework client, ZooKeeperAccess access, Duration sessionTimeout, long sessionId, SessionListener listener) {
+    private ZooKeeperBackend(CuratorFramework client, boolean owned, ZooKeeperAccess access, Duration sessionTimeout, long sessionId,
+            SessionListener listener) {
         this.client = client;
+        this.owned = owned;
         this.access = access;
         this.sessionTimeout = sessionTimeout;
         this.sessionId = sessionId;
@@ -77,20 +82,36 @@ final class ZooKeeperBackend implements Backend {
                 .retryPolicy(new RetryNTimes(1, 100));
         access.configure(builder);
         CuratorFramework client = builder.build();
+        client.start();
+        return open(spec, client, client, true, access, listener);
+    }
+
+    /**
+     * On the application's own, started client: its connection, retry policy, authentication and ACL
+     * provider are used as they are, under {@code spec}'s namespace. Closing leaves the client open.
+     */
+    static ZooKeeperBackend connectTo(ConnectionSpec spec, CuratorFramework users, SessionListener listener) {
+        return open(spec, users, users.usingNamespace(spec.namespace()), false, ZooKeeperAccess.external(), listener);
+    }
+
+    /** Waits for the connection, checks access to the namespace, and starts following the session; closes what it owns on failure. */
+    private static ZooKeeperBackend open(ConnectionSpec spec, CuratorFramework started, CuratorFramework client, boolean owned, ZooKeeperAccess access,
+            SessionListener listener) {
+        String connectString = spec.endpoints().stream().map(Endpoint::toString).collect(Collectors.joining(","));
+        Duration connectTimeout = spec.options().connectTimeout();
         boolean connected = false;
         try {
-            client.start();
-            connected = client.blockUntilConnected(Math.toIntExact(connectTimeout.toMillis()), TimeUnit.MILLISECONDS);
+            connected = started.blockUntilConnected(Math.toIntExact(connectTimeout.toMillis()), TimeUnit.MILLISECONDS);
             if (!connected) {
                 String reason = access.tls() ? access.handshakeFailure(spec.endpoints(), 2000) : null;
                 throw new CoordinatorUnavailableException("Could not connect to ZooKeeper at " + connectString + " (" + spec.uri()
                         + ") within the connect timeout of " + connectTimeout + (reason != null ? ": " + reason
-                        : access.tls() ? "" : "; if the servers take TLS on this port, set CoordinatorOptions.tls or ?tls=true"), null);
+                        : access.tls() || !owned ? "" : "; if the servers take TLS on this port, set CoordinatorOptions.tls or ?tls=true"), null);
             }
             access.checkNamespace(client, spec.namespace());
             var zk = client.getZookeeperClient().getZooKeeper();
-            ZooKeeperBackend backend = new ZooKeeperBackend(client, access, Duration.ofMillis(zk.getSessionTimeout()), zk.getSessionId(), listener);
-            client.getConnectionStateListenable().addListener((c, state) -> backend.stateChanged(state));
+            ZooKeeperBackend backend = new ZooKeeperBackend(client, owned, access, Duration.ofMillis(zk.getSessionTimeout()), zk.getSessionId(), listener);
+            client.getConnectionStateListenable().addListener(backend.stateListener);
             return backend;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -103,7 +124,9 @@ final class ZooKeeperBackend implements Backend {
             throw new CoordinatorUnavailableException("Could not connect to ZooKeeper at " + connectString + ": " + e, e);
         } finally {
             if (!connected) {
-                client.close();
+                if (owned) {
+                    client.close();
+                }
                 access.close();
             }
         }
@@ -287,8 +310,11 @@ final class ZooKeeperBackend implements Backend {
 
     @Override
     public void close() {
-        // Closing the session deletes its ephemeral entries at once on the server.
-        client.close();
+        client.getConnectionStateListenable().removeListener(stateListener);
+        if (owned) {
+            // Closing the session deletes its ephemeral entries at once on the server.
+            client.close();
+        }
         access.close();
     }
 

@@ -171,4 +171,31 @@ class SecuredEtcdElectionContractIT extends SecuredContract {
         msg = refusedWithin(CoordinatorUnavailableException.class, as(pki.tls("app"), app), plain).getMessage();
         assertTrue(msg.contains("TLS"), msg);
     }
+
+    @Test
+    void anApplicationsOwnJetcdBuilderServesTheClientAndTheWatchChannel() throws Exception {
+        io.etcd.jetcd.ClientBuilder builder = Client.builder()
+                .endpoints(cluster.addresses().stream().map(a -> "https://" + a).toArray(String[]::new))
+                .sslContext(ssl -> ssl.trustManager(pki.ca().toFile()).keyManager(pki.cert("app").toFile(), pki.key("app").toFile()))
+                .user(ByteSequence.from("app", StandardCharsets.UTF_8))
+                .password(ByteSequence.from(Pki.PASSWORDS.get("app"), StandardCharsets.UTF_8));
+        assertThrows(IllegalArgumentException.class, () -> dev.elector.etcd.EtcdCoordinators.connect(builder, namespace, cluster.options()));
+        Coordinator c = dev.elector.etcd.EtcdCoordinators.connect(builder, namespace,
+                CoordinatorOptions.builder().sessionTimeout(cluster.sessionTimeout()).build());
+        try {
+            Election a = candidate(coordinator(), "a", null);
+            Leadership aTerm = a.awaitLeadership(WAIT);
+            Election b = candidate(c, "b", null);
+            // b's watch of a rides on Elector's own channel, with the builder's TLS context and credentials.
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() -> a.isLeader() && !b.isLeader());
+            a.close();
+            assertTrue(b.awaitLeadership(WAIT).fencingToken() > aTerm.fencingToken());
+        } finally {
+            c.close();
+        }
+        try (Client again = builder.build()) {
+            assertTrue(again.getKVClient().get(ByteSequence.from("/" + namespace + "/", StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS) != null,
+                    "the application's builder is unchanged and still builds");
+        }
+    }
 }

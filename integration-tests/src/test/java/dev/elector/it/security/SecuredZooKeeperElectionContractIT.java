@@ -189,4 +189,41 @@ class SecuredZooKeeperElectionContractIT extends SecuredContract {
         assertTrue(msg.contains("if the servers take TLS"), msg);
         assertFalse(msg.contains(Pki.PASSWORDS.get("app")));
     }
+
+    @Test
+    void anApplicationsOwnCuratorFrameworkCarriesTheIdentityAndTheAclAndStaysOpen() throws Exception {
+        CuratorFramework own = CuratorFrameworkFactory.builder().connectString(String.join(",", cluster.addresses()))
+                .sessionTimeoutMs(3000).connectionTimeoutMs(3000).retryPolicy(new RetryNTimes(1, 100))
+                .zkClientConfig(ZooKeeperCluster.tlsConfig(pki, "app"))
+                .authorization("digest", ("app:" + Pki.PASSWORDS.get("app")).getBytes(StandardCharsets.UTF_8))
+                .aclProvider(new org.apache.curator.framework.api.ACLProvider() {
+                    @Override
+                    public List<ACL> getDefaultAcl() {
+                        return ZooDefs.Ids.CREATOR_ALL_ACL;
+                    }
+
+                    @Override
+                    public List<ACL> getAclForPath(String path) {
+                        return ZooDefs.Ids.CREATOR_ALL_ACL;
+                    }
+                }).build();
+        own.start();
+        try {
+            assertThrows(IllegalArgumentException.class, () -> dev.elector.zookeeper.ZooKeeperCoordinators.connect(own, namespace, cluster.options()));
+            Coordinator c = dev.elector.zookeeper.ZooKeeperCoordinators.connect(own, namespace, CoordinatorOptions.defaults());
+            Election a = candidate(c, "a", null);
+            Election b = candidate(coordinator(), "b", null);
+            Leadership aTerm = a.awaitLeadership(WAIT);
+            String election = ZKPaths.makePath(namespace, ELECTION);
+            String entry = ZKPaths.makePath(election, cluster.admin().getChildren().forPath(election).get(0));
+            assertTrue(cluster.admin().getACL().forPath(entry).stream().noneMatch(acl -> acl.getId().getScheme().equals("world")),
+                    "the client's ACL provider made the entry");
+            c.close();
+            assertTrue(b.awaitLeadership(WAIT).fencingToken() > aTerm.fencingToken(), "closing handed over");
+            assertEquals(org.apache.curator.framework.imps.CuratorFrameworkState.STARTED, own.getState(), "Elector left the client open");
+            assertEquals(1, own.getChildren().forPath(election).size(), "the client still works, and a's entry is gone");
+        } finally {
+            own.close();
+        }
+    }
 }
