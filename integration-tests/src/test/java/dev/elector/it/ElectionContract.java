@@ -344,6 +344,8 @@ public abstract class ElectionContract {
         assertNotEquals(deletedToken, bTerm.fencingToken(), "b led with an entry that had been deleted");
         assertTrue(bTerm.fencingToken() > aTerm.fencingToken());
         assertEquals(bTerm.fencingToken(), b.participants().get(0).token(), "b leads with the entry at the head of the queue");
+        // Listeners hear of the term after awaitLeadership may return: wait for the event, then count.
+        await().atMost(WAIT).until(() -> !bEvents.all("elected").isEmpty());
         assertEquals(1, bEvents.all("elected").size());
     }
 
