@@ -162,6 +162,7 @@ final class Candidate extends Member {
                 failed(what, error);
                 retryLater();
             } else {
+                succeeded();
                 step();
             }
         }));

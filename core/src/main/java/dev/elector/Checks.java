@@ -8,7 +8,23 @@ final class Checks {
     /** Long enough for any sensible name, short enough to keep ZooKeeper paths and etcd keys small. */
     static final int MAX_NAME_LENGTH = 128;
 
+    /**
+     * The longest session or connect timeout: far beyond any server's bound (ZooKeeper's is 20 ticks, 40 s
+     * by default), short enough that every backend can count it in milliseconds as an int.
+     */
+    static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+    static final String MAX_TIMEOUT_TEXT = "1 day";
+
     private Checks() {
+    }
+
+    /** A positive timeout of at most {@link #MAX_TIMEOUT}. */
+    static Duration timeout(String what, Duration value) {
+        positive(what, value);
+        if (value.compareTo(MAX_TIMEOUT) > 0) {
+            throw new IllegalArgumentException(what + " " + value + " is too long: a timeout is at most " + MAX_TIMEOUT_TEXT);
+        }
+        return value;
     }
 
     static Duration positive(String what, Duration value) {
@@ -51,13 +67,20 @@ final class Checks {
         return value;
     }
 
+    /**
+     * Refuses control characters, private-use characters, unpaired surrogates and the specials block, which
+     * hide in logs or break keys; letters of every script and emoji (surrogate pairs) are fine.
+     */
     static String noControl(String what, String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (Character.isISOControl(c) || (c >= '\ud800' && c <= '\uf8ff') || c >= '\ufff0') {
-                throw new IllegalArgumentException(what + " '" + printable(value) + "' contains the control or reserved character U+"
-                        + String.format("%04X", (int) c) + " at index " + i);
+        for (int i = 0; i < value.length(); ) {
+            int c = value.codePointAt(i);
+            int type = Character.getType(c);
+            boolean lone = type == Character.SURROGATE;
+            if (Character.isISOControl(c) || lone || type == Character.PRIVATE_USE || (c >= 0xfff0 && c <= 0xffff)) {
+                throw new IllegalArgumentException(what + " '" + printable(value) + "' contains the "
+                        + (lone ? "unpaired surrogate" : "control or reserved character") + " U+" + String.format("%04X", c) + " at index " + i);
             }
+            i += Character.charCount(c);
         }
         return value;
     }

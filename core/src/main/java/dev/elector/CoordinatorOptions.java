@@ -35,8 +35,8 @@ public final class CoordinatorOptions {
         this.explicitMargin = b.safetyMargin;
         this.tls = b.tls;
         this.credentials = b.credentials;
-        this.sessionTimeout = Checks.positive("sessionTimeout", b.sessionTimeout);
-        this.connectTimeout = Checks.positive("connectTimeout", b.connectTimeout);
+        this.sessionTimeout = Checks.timeout("sessionTimeout", b.sessionTimeout);
+        this.connectTimeout = Checks.timeout("connectTimeout", b.connectTimeout);
         this.safetyMargin = b.safetyMargin == null ? sessionTimeout.dividedBy(5) : Checks.positive("safetyMargin", b.safetyMargin);
         if (safetyMargin.compareTo(sessionTimeout.dividedBy(2)) > 0) {
             throw new IllegalArgumentException("safetyMargin " + safetyMargin + " must be at most half of sessionTimeout "

@@ -25,6 +25,8 @@ abstract class Member {
     volatile State state = State.NEW;
     // Confined to the actor.
     private boolean retryPending;
+    /** The failure last logged at WARN, so a refusal that repeats at every retry is logged once, not every retry delay. */
+    private String lastWarned;
 
     Member(DefaultCoordinator coordinator, String name, ElectionOptions options) {
         this.coordinator = coordinator;
@@ -131,11 +133,20 @@ abstract class Member {
         }), coordinator.retryDelay());
     }
 
+    /** On the actor, after a call succeeded: the next failure is news again. */
+    final void succeeded() {
+        lastWarned = null;
+    }
+
     /** Logs a failed call; quietly while the session is not valid, as then every call fails and its loss is logged once. */
     final void failed(String what, Throwable error) {
         Throwable t = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (liveness.isValid(liveness.epoch())) {
+        String text = what + ": " + t.getMessage();
+        if (liveness.isValid(liveness.epoch()) && !text.equals(lastWarned)) {
+            lastWarned = text;
             log.warn("{} in '{}' could not {}: {}; retrying", participantId(), name, what, t.getMessage());
+        } else if (liveness.isValid(liveness.epoch())) {
+            log.debug("{} in '{}' could not {} again: {}; retrying", participantId(), name, what, t.getMessage());
         } else {
             log.debug("{} in '{}' could not {}: {}; waiting for the session", participantId(), name, what, t.getMessage());
         }

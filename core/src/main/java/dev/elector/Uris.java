@@ -185,16 +185,19 @@ final class Uris {
 
     static Duration duration(String key, String value) {
         Matcher m = DURATION.matcher(value);
-        if (m.matches()) {
-            long amount = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                default -> Duration.ofMinutes(amount);
-            };
-        }
         try {
+            if (m.matches()) {
+                // Digits only, so a failure to parse is a number too large for any timeout.
+                long amount = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    default -> Duration.ofMinutes(amount);
+                };
+            }
             return Duration.parse(value);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException(key + " '" + Checks.printable(value) + "' is too long: a timeout is at most " + Checks.MAX_TIMEOUT_TEXT, e);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(key + " '" + Checks.printable(value)
                     + "' is not a duration: write it as 500ms, 10s, 2m or ISO-8601 such as PT10S", e);

@@ -78,4 +78,25 @@ class ValidationTest {
         assertTrue(message(() -> ElectionOptions.builder().metadata("m".repeat(2000)).build()).contains("1024"));
         assertTrue(message(() -> ElectionOptions.builder().listenerExecutor(null)).contains("listenerExecutor must not be null"));
     }
+
+    @Test
+    void hugeDurationsAreRefusedWithTheLimitNotAnOverflow() {
+        String msg = message(() -> Coordinator.connect("fake://h?sessionTimeout=99999999999999999999s"));
+        assertTrue(msg.contains("sessionTimeout '99999999999999999999s' is too long") && msg.contains("1 day"), msg);
+        msg = message(() -> Coordinator.connect("fake://h?connectTimeout=9999999999999m"));
+        assertTrue(msg.contains("connectTimeout") && msg.contains("too long"), msg);
+        msg = message(() -> CoordinatorOptions.builder().sessionTimeout(Duration.ofDays(2)).build());
+        assertTrue(msg.contains("sessionTimeout PT48H is too long"), msg);
+    }
+
+    @Test
+    void lettersOfEveryScriptAndEmojiAreNamesButLoneSurrogatesAndPrivateUseAreNot() {
+        try (Coordinator c = Coordinator.connect("fake://validation")) {
+            c.election("nightly-\ud83d\ude80-Überprüfung-日本").close();
+            String msg = message(() -> c.election("half-\ud83d"));
+            assertTrue(msg.contains("unpaired surrogate U+D83D"), msg);
+            msg = message(() -> c.election("private-\ue000"));
+            assertTrue(msg.contains("U+E000"), msg);
+        }
+    }
 }
