@@ -94,10 +94,6 @@ final class EtcdBackend implements Backend {
         this.listener = listener;
     }
 
-    static EtcdBackend connect(ConnectionSpec spec, SessionListener listener) {
-        return connect(spec, listener, null);
-    }
-
     /**
      * @param users the application's builder, or null: a copy of it is built, with Elector's require-leader
      *     header and callback threads added, and its TLS context and credentials serve Elector's watch

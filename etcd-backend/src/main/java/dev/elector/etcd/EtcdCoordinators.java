@@ -2,10 +2,6 @@ package dev.elector.etcd;
 
 import dev.elector.Coordinator;
 import dev.elector.CoordinatorOptions;
-import dev.elector.spi.Backend;
-import dev.elector.spi.BackendProvider;
-import dev.elector.spi.ConnectionSpec;
-import dev.elector.spi.SessionListener;
 import io.etcd.jetcd.ClientBuilder;
 import java.util.Objects;
 
@@ -55,30 +51,6 @@ public final class EtcdCoordinators {
         }
         // jetcd's target is ip:///h1:p1,h2:p2 (or dns:///...): its hosts make the URI shown in messages.
         String hosts = target.substring(target.indexOf(":///") >= 0 ? target.indexOf(":///") + 4 : 0);
-        return Coordinator.connect("etcd://" + hosts + "/" + namespace, options, new OnBuilder(builder));
-    }
-
-    /** Serves one coordinator with a copy of the application's builder. */
-    private static final class OnBuilder implements BackendProvider {
-        private final ClientBuilder builder;
-
-        OnBuilder(ClientBuilder builder) {
-            this.builder = builder;
-        }
-
-        @Override
-        public String scheme() {
-            return "etcd";
-        }
-
-        @Override
-        public int defaultPort() {
-            return 2379;
-        }
-
-        @Override
-        public Backend connect(ConnectionSpec spec, SessionListener listener) {
-            return EtcdBackend.connect(spec, listener, builder);
-        }
+        return Coordinator.connect("etcd://" + hosts + "/" + namespace, options, new EtcdBackendProvider(builder));
     }
 }

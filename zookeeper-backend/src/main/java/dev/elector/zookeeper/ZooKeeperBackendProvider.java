@@ -4,14 +4,24 @@ import dev.elector.spi.Backend;
 import dev.elector.spi.BackendProvider;
 import dev.elector.spi.ConnectionSpec;
 import dev.elector.spi.SessionListener;
+import org.apache.curator.framework.CuratorFramework;
 
 /**
  * Serves {@code zk://host:port[,host:port...]/namespace[?acl=creator|creator-read|open]} URIs. Found by
  * {@link java.util.ServiceLoader}; applications never call it directly.
  */
 public final class ZooKeeperBackendProvider implements BackendProvider {
+    /** The application's started client, for {@link ZooKeeperCoordinators}; null for the provider the ServiceLoader makes. */
+    private final CuratorFramework users;
+
     /** Creates the provider; called by {@link java.util.ServiceLoader}. */
     public ZooKeeperBackendProvider() {
+        this(null);
+    }
+
+    /** Serves one coordinator on the application's client. */
+    ZooKeeperBackendProvider(CuratorFramework users) {
+        this.users = users;
     }
 
     @Override
@@ -32,6 +42,6 @@ public final class ZooKeeperBackendProvider implements BackendProvider {
 
     @Override
     public Backend connect(ConnectionSpec spec, SessionListener listener) {
-        return ZooKeeperBackend.connect(spec, listener);
+        return users == null ? ZooKeeperBackend.connect(spec, listener) : ZooKeeperBackend.connectTo(spec, users, listener);
     }
 }

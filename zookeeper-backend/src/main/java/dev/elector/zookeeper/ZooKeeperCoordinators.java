@@ -3,10 +3,6 @@ package dev.elector.zookeeper;
 import dev.elector.Coordinator;
 import dev.elector.CoordinatorOptions;
 import dev.elector.CoordinatorUnavailableException;
-import dev.elector.spi.Backend;
-import dev.elector.spi.BackendProvider;
-import dev.elector.spi.ConnectionSpec;
-import dev.elector.spi.SessionListener;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -73,30 +69,6 @@ public final class ZooKeeperCoordinators {
         // A chroot in the connect string is the client's business; the URI is for messages.
         String hosts = client.getZookeeperClient().getCurrentConnectionString().split("/", 2)[0];
         CoordinatorOptions effective = options.toBuilder().sessionTimeout(Duration.ofMillis(granted)).build();
-        return Coordinator.connect("zk://" + hosts + "/" + namespace, effective, new OnClient(client));
-    }
-
-    /** Serves one coordinator on the application's client. */
-    private static final class OnClient implements BackendProvider {
-        private final CuratorFramework client;
-
-        OnClient(CuratorFramework client) {
-            this.client = client;
-        }
-
-        @Override
-        public String scheme() {
-            return "zk";
-        }
-
-        @Override
-        public int defaultPort() {
-            return 2181;
-        }
-
-        @Override
-        public Backend connect(ConnectionSpec spec, SessionListener listener) {
-            return ZooKeeperBackend.connectTo(spec, client, listener);
-        }
+        return Coordinator.connect("zk://" + hosts + "/" + namespace, effective, new ZooKeeperBackendProvider(client));
     }
 }
