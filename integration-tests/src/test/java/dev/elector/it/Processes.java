@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /** Helpers for the real processes the tests start: ports, classpath, signals, clean-up. */
@@ -25,6 +27,58 @@ public final class Processes {
         Path shm = Path.of("/dev/shm");
         boolean disk = Boolean.getBoolean("elector.cluster.disk");
         return !disk && Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    /** A cluster of server processes on ports picked with {@link #freePort()}. */
+    public interface Launchable extends AutoCloseable {
+        /** Starts every member and waits until they serve. */
+        void launch();
+
+        /** The members' log files, some of which may not exist yet. */
+        List<Path> logs();
+
+        /** Stops every member and deletes the cluster's folder. */
+        @Override
+        void close();
+    }
+
+    /**
+     * Makes a cluster in a fresh folder under {@link #dataRoot()} and launches it. A port found free by
+     * binding and closing can be taken by another process before the server binds it; only that race, told
+     * by "address already in use" in a member's log, is worth a new cluster with new ports, up to three times.
+     */
+    public static <T extends Launchable> T launch(String folderPrefix, Function<Path, T> make) {
+        for (int attempt = 1; ; attempt++) {
+            T cluster;
+            try {
+                cluster = make.apply(Files.createTempDirectory(dataRoot(), folderPrefix));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            try {
+                cluster.launch();
+                return cluster;
+            } catch (RuntimeException | Error e) {
+                boolean portTaken = logsMention(cluster.logs(), "address already in use");
+                cluster.close();
+                if (!portTaken || attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean logsMention(List<Path> logs, String text) {
+        for (Path log : logs) {
+            try {
+                if (Files.exists(log) && Files.readString(log).toLowerCase(Locale.ROOT).contains(text)) {
+                    return true;
+                }
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** A port that was free on 127.0.0.1 a moment ago. */

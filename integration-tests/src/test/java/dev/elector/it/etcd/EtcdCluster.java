@@ -38,7 +38,7 @@ import java.util.stream.IntStream;
  * password: its certificate's common name is its identity) with {@code elector-rw}; {@code reader} with
  * {@code elector-ro}; {@code intruder} with no role.
  */
-public final class EtcdCluster implements ClusterUnderTest {
+public final class EtcdCluster implements ClusterUnderTest, Processes.Launchable {
     /** Heartbeat 100 ms, election timeout 1 s: the smallest lease TTL the cluster grants is then 2 s. */
     static final Duration SESSION_TIMEOUT = Duration.ofSeconds(3);
 
@@ -71,41 +71,12 @@ public final class EtcdCluster implements ClusterUnderTest {
     }
 
     private static EtcdCluster start(int size, Pki pki) {
-        Path base = Processes.dataRoot();
-        for (int attempt = 1; ; attempt++) {
-            EtcdCluster cluster;
-            try {
-                cluster = new EtcdCluster(Files.createTempDirectory(base, "elector-etcd-"), size, pki);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            try {
-                cluster.launch();
-                return cluster;
-            } catch (RuntimeException | Error e) {
-                // A free port found by binding and closing can be taken by another process before etcd binds
-                // it; only that race is worth a new set of ports.
-                boolean portTaken = cluster.logsMention("address already in use");
-                cluster.close();
-                if (!portTaken || attempt == 3) {
-                    throw e;
-                }
-            }
-        }
+        return Processes.launch("elector-etcd-", root -> new EtcdCluster(root, size, pki));
     }
 
-    private boolean logsMention(String text) {
-        for (int i = 0; i < members.length; i++) {
-            try {
-                Path log = root.resolve("m" + i + "/etcd.log");
-                if (Files.exists(log) && Files.readString(log).contains(text)) {
-                    return true;
-                }
-            } catch (IOException e) {
-                return false;
-            }
-        }
-        return false;
+    @Override
+    public List<Path> logs() {
+        return IntStream.range(0, members.length).mapToObj(i -> root.resolve("m" + i + "/etcd.log")).toList();
     }
 
     static String binary(String name) {
@@ -118,7 +89,8 @@ public final class EtcdCluster implements ClusterUnderTest {
         throw new IllegalStateException(name + " is not installed: run scripts/test, which installs Debian's etcd-server and etcd-client");
     }
 
-    private void launch() {
+    @Override
+    public void launch() {
         int size = clientPorts.length;
         int[] peerPorts = new int[size];
         for (int i = 0; i < size; i++) {

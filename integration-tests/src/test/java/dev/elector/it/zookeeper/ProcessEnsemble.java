@@ -21,7 +21,7 @@ import java.util.List;
  * A ZooKeeper 3.9.5 ensemble as forked JVMs running {@code QuorumPeerMain} on free loopback ports, with
  * a short tick so that sessions and failovers take seconds, not minutes.
  */
-public final class ProcessEnsemble implements ZooKeeperEnsemble {
+public final class ProcessEnsemble implements ZooKeeperEnsemble, Processes.Launchable {
     /** 200 ms ticks: sessions may last 0.4 s to 4 s (2 to 20 ticks), which keeps the suite fast. */
     static final int TICK_MS = 200;
 
@@ -54,48 +54,16 @@ public final class ProcessEnsemble implements ZooKeeperEnsemble {
     }
 
     private static ProcessEnsemble start(int size, Pki pki) {
-        for (int attempt = 1; ; attempt++) {
-            Path root;
-            try {
-                root = Files.createTempDirectory(Path.of(tmpBase()), "elector-zk-");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            ProcessEnsemble ensemble = new ProcessEnsemble(root, size, pki);
-            try {
-                ensemble.launch();
-                return ensemble;
-            } catch (RuntimeException | Error e) {
-                // A free port found by binding and closing can be taken by another process before the server
-                // binds it; only that race is worth a new set of ports.
-                boolean portTaken = ensemble.logsMention("Address already in use");
-                ensemble.close();
-                if (!portTaken || attempt == 3) {
-                    throw e;
-                }
-            }
-        }
+        return Processes.launch("elector-zk-", root -> new ProcessEnsemble(root, size, pki));
     }
 
-    private boolean logsMention(String text) {
-        for (int i = 0; i < servers.length; i++) {
-            try {
-                Path log = root.resolve("member-" + (i + 1) + "/server.log");
-                if (Files.exists(log) && Files.readString(log).contains(text)) {
-                    return true;
-                }
-            } catch (IOException e) {
-                return false;
-            }
-        }
-        return false;
+    @Override
+    public List<Path> logs() {
+        return java.util.stream.IntStream.range(0, servers.length).mapToObj(i -> root.resolve("member-" + (i + 1) + "/server.log")).toList();
     }
 
-    private static String tmpBase() {
-        return Processes.dataRoot().toString();
-    }
-
-    private void launch() {
+    @Override
+    public void launch() {
         int size = clientPorts.length;
         List<String> servers = new ArrayList<>();
         for (int i = 0; i < size; i++) {
