@@ -52,10 +52,6 @@ final class EtcdAccess {
     /** The name Elector's watch channel checks the servers' certificates against, if the builder set one. */
     private final String authority;
 
-    private EtcdAccess(SslContext sslContext, Credentials credentials, String identity, String namespacePrefix) {
-        this(sslContext, credentials, identity, namespacePrefix, null);
-    }
-
     private EtcdAccess(SslContext sslContext, Credentials credentials, String identity, String namespacePrefix, String authority) {
         this.authority = authority;
         this.sslContext = sslContext;
@@ -69,7 +65,7 @@ final class EtcdAccess {
         String identity = credentials.map(c -> "user '" + c.user() + "'")
                 .or(() -> tls.flatMap(Tls::certificate).map(EtcdAccess::subject).map(s -> "the client certificate " + s))
                 .orElse("an anonymous client");
-        return new EtcdAccess(context, credentials.orElse(null), identity, namespacePrefix);
+        return new EtcdAccess(context, credentials.orElse(null), identity, namespacePrefix, null);
     }
 
     /** The TLS context and credentials an application set on its own jetcd builder. */

@@ -64,10 +64,6 @@ final class ZooKeeperAccess implements ACLProvider, AutoCloseable {
     /** Set for an application's own client, whose identity Elector does not know. */
     private final boolean external;
 
-    private ZooKeeperAccess(Mode mode, Credentials credentials, ZKClientConfig clientConfig, Path madeKeyStore) {
-        this(mode, credentials, clientConfig, madeKeyStore, false);
-    }
-
     private ZooKeeperAccess(Mode mode, Credentials credentials, ZKClientConfig clientConfig, Path madeKeyStore, boolean external) {
         this.external = external;
         this.mode = mode;
@@ -102,7 +98,7 @@ final class ZooKeeperAccess implements ACLProvider, AutoCloseable {
         if (tls.isPresent()) {
             made = tlsConfig(tls.get(), config);
         }
-        return new ZooKeeperAccess(mode, credentials.orElse(null), config, made);
+        return new ZooKeeperAccess(mode, credentials.orElse(null), config, made, false);
     }
 
     /**
@@ -185,6 +181,11 @@ final class ZooKeeperAccess implements ACLProvider, AutoCloseable {
         return acl;
     }
 
+    /** Whether TLS is on with a client certificate, which is an identity of its own on servers with the x509 provider. */
+    private boolean presentsCertificate() {
+        return tls() && clientConfig.getProperty("zookeeper.ssl.keyStore.location") != null;
+    }
+
     private String identity() {
         if (external) {
             return "the identity of the application's CuratorFramework";
@@ -192,7 +193,7 @@ final class ZooKeeperAccess implements ACLProvider, AutoCloseable {
         if (credentials != null) {
             return "digest user '" + credentials.user() + "'";
         }
-        return tls() && clientConfig.getProperty("zookeeper.ssl.keyStore.location") != null ? "the client certificate" : "an anonymous client";
+        return presentsCertificate() ? "the client certificate" : "an anonymous client";
     }
 
     /**
@@ -229,7 +230,7 @@ final class ZooKeeperAccess implements ACLProvider, AutoCloseable {
                     + (credentials != null ? ": the password is wrong (ZooKeeper's digest scheme accepts any at connect), or the node's "
                     + "ACL does not grant this user read, create and delete"
                     : external ? ": give the CuratorFramework the authorization the node's ACL grants"
-                    : tls() && clientConfig.getProperty("zookeeper.ssl.keyStore.location") != null
+                    : presentsCertificate()
                     ? ": the node's ACL does not grant this certificate's identity read, create and delete"
                     : ": the node's ACL needs an identity, set CoordinatorOptions.credentials"), e);
         } catch (KeeperException.InvalidACLException e) {
