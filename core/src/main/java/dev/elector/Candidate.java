@@ -268,7 +268,7 @@ final class Candidate extends Member {
         heard.whenComplete((ok, late) -> actor.execute(() -> {
             if (late != null) {
                 log.warn("The listeners of '{}' of {} still run {} after its term ended; its entry goes now", name, participantId(),
-                        DefaultCoordinator.REVOCATION_WAIT);
+                        Durations.format(DefaultCoordinator.REVOCATION_WAIT));
             }
             leaving = false;
             if (state == State.RUNNING) {
@@ -327,7 +327,8 @@ final class Candidate extends Member {
         }
         term = null;
         RevocationReason why = t.end(reason);
-        listeners.revoked(t, why);
+        listeners.tell(l -> l.revoked(t, why));
+        listeners.then(t::completeLost); // right behind the revocation
         signalWaiters();
         if (why == RevocationReason.ENTRY_DELETED) {
             log.warn("{}'s entry in '{}' was deleted from outside; it stepped down (token {})", participantId(), name, t.fencingToken());

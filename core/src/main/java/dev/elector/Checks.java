@@ -22,7 +22,7 @@ final class Checks {
     static Duration timeout(String what, Duration value) {
         positive(what, value);
         if (value.compareTo(MAX_TIMEOUT) > 0) {
-            throw new IllegalArgumentException(what + " " + value + " is too long: a timeout is at most " + MAX_TIMEOUT_TEXT);
+            throw new IllegalArgumentException(what + " " + Durations.format(value) + " is too long: a timeout is at most " + MAX_TIMEOUT_TEXT);
         }
         return value;
     }
@@ -30,7 +30,7 @@ final class Checks {
     static Duration positive(String what, Duration value) {
         Objects.requireNonNull(value, what);
         if (value.isZero() || value.isNegative()) {
-            throw new IllegalArgumentException(what + " must be positive, got " + value);
+            throw new IllegalArgumentException(what + " must be positive, got " + Durations.format(value));
         }
         return value;
     }

@@ -93,6 +93,27 @@ public interface Coordinator extends AutoCloseable {
     String uri();
 
     /**
+     * The session's state, as the renewals prove it.
+     *
+     * @return the state now; {@link ConnectionState#CLOSED} after {@link #close()}
+     */
+    ConnectionState connectionState();
+
+    /**
+     * Adds a listener of {@link #connectionState()} changes, from now on.
+     *
+     * @param listener the listener
+     */
+    void addConnectionListener(ConnectionListener listener);
+
+    /**
+     * Removes a listener added with {@link #addConnectionListener}.
+     *
+     * @param listener the listener
+     */
+    void removeConnectionListener(ConnectionListener listener);
+
+    /**
      * Closes every election created here, then the session, then every thread Elector started.
      * Idempotent.
      */

@@ -39,8 +39,8 @@ public final class CoordinatorOptions {
         this.connectTimeout = Checks.timeout("connectTimeout", b.connectTimeout);
         this.safetyMargin = b.safetyMargin == null ? sessionTimeout.dividedBy(5) : Checks.positive("safetyMargin", b.safetyMargin);
         if (safetyMargin.compareTo(sessionTimeout.dividedBy(2)) > 0) {
-            throw new IllegalArgumentException("safetyMargin " + safetyMargin + " must be at most half of sessionTimeout "
-                    + sessionTimeout + ", or a leader would step down before its first renewal");
+            throw new IllegalArgumentException("safetyMargin " + Durations.format(safetyMargin) + " must be at most half of sessionTimeout "
+                    + Durations.format(sessionTimeout) + ", or a leader would step down before its first renewal");
         }
     }
 
@@ -125,8 +125,8 @@ public final class CoordinatorOptions {
     /** Names the user, never the password. */
     @Override
     public String toString() {
-        return "CoordinatorOptions{sessionTimeout=" + sessionTimeout + ", connectTimeout=" + connectTimeout
-                + ", safetyMargin=" + safetyMargin + ", tls=" + (tls == null ? "off" : tls)
+        return "CoordinatorOptions{sessionTimeout=" + Durations.format(sessionTimeout) + ", connectTimeout=" + Durations.format(connectTimeout)
+                + ", safetyMargin=" + Durations.format(safetyMargin) + ", tls=" + (tls == null ? "off" : tls)
                 + ", credentials=" + (credentials == null ? "none" : credentials.user()) + "}";
     }
 

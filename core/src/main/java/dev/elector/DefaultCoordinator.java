@@ -64,6 +64,9 @@ final class DefaultCoordinator implements Coordinator {
     /** The backend as elections use it: calls in a bounded window. */
     private Backend windowed;
     private volatile boolean closed;
+    private final Listeners<ConnectionListener> connectionListeners;
+    /** Guarded by {@link #connectionListeners}; no one sees it before the first renewal is acknowledged. */
+    private ConnectionState state = ConnectionState.CONNECTED;
 
     /** @param clock the clock, or null for the system's, on this coordinator's timer thread */
     private DefaultCoordinator(ConnectionSpec spec, Clock clock) {
@@ -74,10 +77,20 @@ final class DefaultCoordinator implements Coordinator {
         this.clock = clock != null ? clock : new SystemClock(timer);
         this.workers = pool(WORKERS, id + "-worker");
         this.listenerThreads = pool(LISTENER_THREADS, id + "-callback");
+        this.connectionListeners = new Listeners<>("the connection to " + spec.uri(), new SerialExecutor(listenerThreads));
         this.liveness = new Liveness(this.clock, spec.options().safetyMargin().toNanos(),
-                () -> forEachElection(Member::deadlinePassed),
-                () -> forEachElection(Member::sessionValid),
-                epoch -> forEachElection(c -> c.sessionChanged(epoch)));
+                () -> {
+                    moveTo(ConnectionState.SUSPENDED);
+                    forEachElection(Member::deadlinePassed);
+                },
+                () -> {
+                    moveTo(ConnectionState.CONNECTED);
+                    forEachElection(Member::sessionValid);
+                },
+                epoch -> {
+                    moveTo(ConnectionState.SESSION_LOST);
+                    forEachElection(c -> c.sessionChanged(epoch));
+                });
     }
 
     static Coordinator connect(String uri, CoordinatorOptions options) {
@@ -129,8 +142,8 @@ final class DefaultCoordinator implements Coordinator {
         Duration granted = backend.sessionTimeout();
         if (!granted.equals(requested)) {
             String rule = TIMEOUT_RULES.getOrDefault(spec.scheme().substring(spec.scheme().indexOf('+') + 1), "the server has bounds of its own");
-            throw new IllegalArgumentException("sessionTimeout " + requested + " is outside the bounds of the cluster at " + spec.uri()
-                    + ": it granted " + granted + ". " + rule);
+            throw new IllegalArgumentException("sessionTimeout " + Durations.format(requested) + " is outside the bounds of the cluster at " + spec.uri()
+                    + ": it granted " + Durations.format(granted) + ". " + rule);
         }
         Duration limit = spec.options().connectTimeout();
         try {
@@ -142,7 +155,7 @@ final class DefaultCoordinator implements Coordinator {
             throw new CoordinatorUnavailableException("The first session renewal with " + spec.uri() + " was not acknowledged within "
                     + limit, e instanceof ExecutionException ? e.getCause() : e);
         }
-        log.info("Connected to {} (session timeout {}, safety margin {})", spec.uri(), granted, spec.options().safetyMargin());
+        log.info("Connected to {} (session timeout {}, safety margin {})", spec.uri(), Durations.format(granted), Durations.format(spec.options().safetyMargin()));
     }
 
     @Override
@@ -187,6 +200,7 @@ final class DefaultCoordinator implements Coordinator {
             }
         }
         liveness.stop();
+        moveTo(ConnectionState.CLOSED);
         try {
             if (backend != null) {
                 backend.close();
@@ -209,6 +223,34 @@ final class DefaultCoordinator implements Coordinator {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public ConnectionState connectionState() {
+        synchronized (connectionListeners) {
+            return state;
+        }
+    }
+
+    @Override
+    public void addConnectionListener(ConnectionListener listener) {
+        connectionListeners.add(listener);
+    }
+
+    @Override
+    public void removeConnectionListener(ConnectionListener listener) {
+        connectionListeners.remove(listener);
+    }
+
+    /** Moves to {@code next} and tells the listeners; queued under the lock so that they hear in order. */
+    private void moveTo(ConnectionState next) {
+        synchronized (connectionListeners) {
+            if (state == next || state == ConnectionState.CLOSED) {
+                return;
+            }
+            state = next;
+            connectionListeners.tell(l -> l.stateChanged(next));
         }
     }
 
@@ -278,7 +320,7 @@ final class DefaultCoordinator implements Coordinator {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof ElectionException ee ? ee : new ElectionException("Could not " + what + ": " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
-            throw new ElectionTimeoutException("Could not " + what + " within " + limit + "; it goes on in the background");
+            throw new ElectionTimeoutException("Could not " + what + " within " + Durations.format(limit) + "; it goes on in the background");
         }
     }
 
@@ -288,7 +330,7 @@ final class DefaultCoordinator implements Coordinator {
      */
     <T> CompletableFuture<T> within(CompletableFuture<T> stage, Duration limit) {
         CompletableFuture<T> bounded = new CompletableFuture<>();
-        Runnable cancel = schedule(() -> bounded.completeExceptionally(new TimeoutException("not done within " + limit)), limit);
+        Runnable cancel = schedule(() -> bounded.completeExceptionally(new TimeoutException("not done within " + Durations.format(limit))), limit);
         stage.whenComplete((value, error) -> {
             cancel.run();
             if (error == null) {

@@ -85,7 +85,7 @@ final class DefaultElection implements Election {
                 }
                 long left = wait - (System.nanoTime() - start);
                 if (left <= 0) {
-                    throw new ElectionTimeoutException(participantId() + " did not become leader of '" + name() + "' within " + timeout);
+                    throw new ElectionTimeoutException(participantId() + " did not become leader of '" + name() + "' within " + Durations.format(timeout));
                 }
                 TimeUnit.NANOSECONDS.timedWait(signal, left); // every claim, end of a term and close notifies
             }

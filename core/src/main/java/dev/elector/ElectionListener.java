@@ -1,5 +1,6 @@
 package dev.elector;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -33,5 +34,14 @@ public interface ElectionListener {
      * @param leader the participant at the head of the queue, empty if there is none
      */
     default void leaderChanged(Optional<Participant> leader) {
+    }
+
+    /**
+     * The queue changed: a candidate joined or left, or the head moved. Delivered to observers, after
+     * {@link #leaderChanged} when the head changed too, and once when the observer starts.
+     *
+     * @param participants the participants in queue order, the leader first
+     */
+    default void participantsChanged(List<Participant> participants) {
     }
 }

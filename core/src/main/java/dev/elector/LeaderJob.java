@@ -314,7 +314,7 @@ public final class LeaderJob implements AutoCloseable {
         public Builder minimumValidity(Duration value) {
             Objects.requireNonNull(value, "minimumValidity");
             if (value.isNegative()) {
-                throw new IllegalArgumentException("minimumValidity must not be negative, got " + value);
+                throw new IllegalArgumentException("minimumValidity must not be negative, got " + Durations.format(value));
             }
             this.minimumValidity = value;
             return this;
@@ -366,8 +366,8 @@ public final class LeaderJob implements AutoCloseable {
                 throw new ElectionClosedException(which + " is closed: its LeaderJob could never run");
             }
             if (minimumValidity.compareTo(election.termValidity()) >= 0) {
-                throw new IllegalArgumentException("minimumValidity " + minimumValidity + " must be below the validity one renewal gives a term of "
-                        + which + ", " + election.termValidity() + " (session timeout minus safety margin): no run could ever start");
+                throw new IllegalArgumentException("minimumValidity " + Durations.format(minimumValidity) + " must be below the validity one renewal gives a term of "
+                        + which + ", " + Durations.format(election.termValidity()) + " (session timeout minus safety margin): no run could ever start");
             }
             LeaderJob job = new LeaderJob(this);
             job.runner.start();

@@ -9,47 +9,48 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The listeners of one election and the serial executor they run on: in order, never under a lock, never
- * on the election's state machine. The {@link Leadership#lost()} stages of its terms complete here too,
- * right behind the revocation.
+ * The listeners of one election, or of one coordinator's connection, and the serial executor they run on:
+ * in order, never under a lock, never on the election's state machine.
+ *
+ * @param <L> the listener type
  */
-final class Listeners {
+final class Listeners<L> {
     private static final Logger log = LoggerFactory.getLogger(Listeners.class);
 
-    private final String election;
+    private final String owner;
     private final SerialExecutor executor;
-    private final List<ElectionListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<L> listeners = new CopyOnWriteArrayList<>();
 
-    Listeners(String election, SerialExecutor executor) {
-        this.election = election;
+    /** @param owner what the listeners listen to, for the log, e.g. {@code 'nightly-report'} */
+    Listeners(String owner, SerialExecutor executor) {
+        this.owner = owner;
         this.executor = executor;
     }
 
-    void add(ElectionListener listener) {
+    void add(L listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    void remove(ElectionListener listener) {
+    void remove(L listener) {
         listeners.remove(listener);
     }
 
     /** Tells every listener of an event, in turn; one that throws harms none of the others. */
-    void tell(Consumer<ElectionListener> event) {
+    void tell(Consumer<L> event) {
         executor.execute(() -> {
-            for (ElectionListener listener : listeners) {
+            for (L listener : listeners) {
                 try {
                     event.accept(listener);
                 } catch (RuntimeException e) {
-                    log.error("A listener of '{}' threw; the others still run", election, e);
+                    log.error("A listener of {} threw; the others still run", owner, e);
                 }
             }
         });
     }
 
-    /** Tells of a term's end, then completes its {@link Leadership#lost()} stage. */
-    void revoked(Term term, RevocationReason reason) {
-        tell(l -> l.revoked(term, reason));
-        executor.execute(term::completeLost);
+    /** Runs {@code task} behind everything told so far, such as a term's {@link Leadership#lost()} stage. */
+    void then(Runnable task) {
+        executor.execute(task);
     }
 
     /**
@@ -59,7 +60,7 @@ final class Listeners {
      */
     CompletableFuture<Void> drained() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        executor.execute(() -> done.complete(null));
+        then(() -> done.complete(null));
         return done;
     }
 }

@@ -20,7 +20,7 @@ abstract class Member {
     final String name;
     final ElectionOptions options;
     final SerialExecutor actor;
-    final Listeners listeners;
+    final Listeners<ElectionListener> listeners;
     private final Object signal = new Object();
     volatile State state = State.NEW;
     // Confined to the actor.
@@ -35,7 +35,7 @@ abstract class Member {
         this.name = name;
         this.options = options;
         this.actor = new SerialExecutor(coordinator.workers());
-        this.listeners = new Listeners(name, new SerialExecutor(coordinator.listenerPool(options.listenerExecutor())));
+        this.listeners = new Listeners<>("'" + name + "'", new SerialExecutor(coordinator.listenerPool(options.listenerExecutor())));
     }
 
     String participantId() {

@@ -2,15 +2,17 @@ package dev.elector;
 
 import dev.elector.Election.State;
 import dev.elector.spi.Entry;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-/** Follows the head of an election's queue without standing: every change of it reaches the listeners. */
+/** Follows an election's queue without standing: every change of it and of its head reaches the listeners. */
 final class Observer extends Member {
     // Confined to the actor.
     /** Id of the newest listing; an answer to an older one is outdated. */
     private long reads;
     private Optional<String> observedHead;
+    private List<String> observedKeys;
 
     Observer(DefaultCoordinator coordinator, String name, ElectionOptions options) {
         super(coordinator, name, options);
@@ -40,6 +42,12 @@ final class Observer extends Member {
             if (!headKey.equals(observedHead)) {
                 observedHead = headKey;
                 listeners.tell(l -> l.leaderChanged(head));
+            }
+            List<String> keys = entries.stream().map(Entry::key).toList();
+            if (!keys.equals(observedKeys)) {
+                observedKeys = keys;
+                List<Participant> queue = entries.stream().map(Entry::toParticipant).toList();
+                listeners.tell(l -> l.participantsChanged(queue));
             }
         }));
     }

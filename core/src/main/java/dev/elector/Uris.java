@@ -25,7 +25,6 @@ final class Uris {
 
     private static final Pattern SCHEME = Pattern.compile("[a-z][a-z0-9+.-]*");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+]");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
 
     private Uris() {
     }
@@ -155,9 +154,9 @@ final class Uris {
             String key = eq < 0 ? pair : pair.substring(0, eq);
             String value = eq < 0 ? "" : pair.substring(eq + 1);
             switch (key) {
-                case "sessionTimeout" -> builder.sessionTimeout(duration(key, value));
-                case "connectTimeout" -> builder.connectTimeout(duration(key, value));
-                case "safetyMargin" -> builder.safetyMargin(duration(key, value));
+                case "sessionTimeout" -> builder.sessionTimeout(Durations.parse(key, value));
+                case "connectTimeout" -> builder.connectTimeout(Durations.parse(key, value));
+                case "safetyMargin" -> builder.safetyMargin(Durations.parse(key, value));
                 case "tls" -> builder.tls(tls(value, base));
                 default -> {
                     if (!backendOptions.contains(key)) {
@@ -181,26 +180,5 @@ final class Uris {
             case "false" -> null;
             default -> throw new IllegalArgumentException("tls '" + Checks.printable(value) + "' must be true or false");
         };
-    }
-
-    static Duration duration(String key, String value) {
-        Matcher m = DURATION.matcher(value);
-        try {
-            if (m.matches()) {
-                // Digits only, so a failure to parse is a number too large for any timeout.
-                long amount = Long.parseLong(m.group(1));
-                return switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(amount);
-                    case "s" -> Duration.ofSeconds(amount);
-                    default -> Duration.ofMinutes(amount);
-                };
-            }
-            return Duration.parse(value);
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException(key + " '" + Checks.printable(value) + "' is too long: a timeout is at most " + Checks.MAX_TIMEOUT_TEXT, e);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(key + " '" + Checks.printable(value)
-                    + "' is not a duration: write it as 500ms, 10s, 2m or ISO-8601 such as PT10S", e);
-        }
     }
 }

@@ -270,6 +270,52 @@ class ElectionStateMachineTest {
     }
 
     @Test
+    void theConnectionStateFollowsTheRenewalsAndItsListenersHearEveryChangeInOrder() {
+        Coordinator c = coordinator();
+        List<ConnectionState> heard = new CopyOnWriteArrayList<>();
+        c.addConnectionListener(heard::add);
+        assertEquals(ConnectionState.CONNECTED, c.connectionState());
+        Election e = candidate(c, "solo", new RecordingListener());
+        leaderOf(List.of(e));
+        FakeBackend session = FakeBackend.owning(cluster.queue("job").get(0));
+        session.blockRenewals(true);
+        await().atMost(WAIT).until(() -> c.connectionState() == ConnectionState.SUSPENDED);
+        assertFalse(e.isLeader(), "suspended means every leader has stepped down");
+        session.blockRenewals(false);
+        await().atMost(WAIT).until(() -> c.connectionState() == ConnectionState.CONNECTED);
+        leaderOf(List.of(e));
+        FakeBackend.owning(cluster.queue("job").get(0)).expireSession();
+        await().atMost(WAIT).until(() -> heard.contains(ConnectionState.SESSION_LOST) && c.connectionState() == ConnectionState.CONNECTED);
+        c.close();
+        assertEquals(ConnectionState.CLOSED, c.connectionState());
+        await().atMost(WAIT).until(() -> heard.size() == 5);
+        assertEquals(List.of(ConnectionState.SUSPENDED, ConnectionState.CONNECTED, ConnectionState.SESSION_LOST, ConnectionState.CONNECTED,
+                ConnectionState.CLOSED), heard);
+    }
+
+    @Test
+    void anObserverHearsOfEveryCandidateThatJoinsOrLeavesNotOnlyOfNewLeaders() {
+        Coordinator c = coordinator();
+        List<List<String>> queues = new CopyOnWriteArrayList<>();
+        Election observer = c.election("job", ElectionOptions.builder().participantId("watcher").observer(true).build());
+        observer.addListener(new ElectionListener() {
+            @Override
+            public void participantsChanged(List<Participant> participants) {
+                queues.add(participants.stream().map(Participant::id).toList());
+            }
+        });
+        observer.start();
+        Election a = candidate(c, "a", new RecordingListener());
+        await().atMost(WAIT).until(() -> queues.contains(List.of("a")));
+        Election b = candidate(c, "b", new RecordingListener());
+        await().atMost(WAIT).until(() -> queues.contains(List.of("a", "b")));
+        b.close(); // not the leader: the head does not change, the queue does
+        await().atMost(WAIT).until(() -> queues.size() == 4);
+        assertEquals(List.of(List.of(), List.of("a"), List.of("a", "b"), List.of("a")), queues);
+        a.close();
+    }
+
+    @Test
     void aDeletedEntryEndsTheTermAndTheParticipantJoinsAgainAtTheBack() {
         Coordinator c = coordinator();
         RecordingListener first = new RecordingListener();

@@ -167,7 +167,7 @@ class LeaderJobTest {
         Election running = started("r");
         IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
                 () -> LeaderJob.builder(running, ctx -> { }).atFixedRate(Duration.ofSeconds(1)).minimumValidity(Duration.ofSeconds(1)).start());
-        assertTrue(tooLong.getMessage().contains("minimumValidity PT1S") && tooLong.getMessage().contains("PT0.8S"), tooLong.getMessage());
+        assertTrue(tooLong.getMessage().contains("minimumValidity 1s") && tooLong.getMessage().contains("800ms"), tooLong.getMessage());
 
         running.close();
         assertThrows(ElectionClosedException.class, () -> LeaderJob.builder(running, ctx -> { }).atFixedRate(Duration.ofSeconds(1)).start());

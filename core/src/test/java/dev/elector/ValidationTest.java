@@ -24,6 +24,22 @@ class ValidationTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"500ms", "1500ms", "10s", "90s", "2m", "1h", "36h", "0s", "PT0.0005S"})
+    void durationsPrintInTheSyntaxTheyAreReadIn(String text) {
+        assertEquals(text, Durations.format(Durations.parse("d", text)));
+    }
+
+    @Test
+    void aDurationThatIsNotOneNamesTheValueAndTheSyntax() {
+        assertEquals("--ttl 'abc' is not a duration: write it as 500ms, 10s, 2m, 1h or ISO-8601 such as PT10S",
+                assertThrows(IllegalArgumentException.class, () -> Durations.parse("--ttl", "abc")).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Durations.parse("x", "99999999999999999999s")).getMessage()
+                .contains("is too long: a timeout is at most 1 day"));
+        assertEquals("2m", Durations.format(Duration.ofSeconds(120)));
+        assertEquals("PT-1S", Durations.format(Duration.ofSeconds(-1)));
+    }
+
     @Test
     void overLongNamesAreRefusedWithTheLimit() {
         try (Coordinator c = Coordinator.connect("fake://validation")) {
@@ -42,7 +58,7 @@ class ValidationTest {
 
     @Test
     void nonPositiveDurationsAreRefused() {
-        assertEquals("sessionTimeout must be positive, got PT0S",
+        assertEquals("sessionTimeout must be positive, got 0s",
                 message(() -> CoordinatorOptions.builder().sessionTimeout(Duration.ZERO).build()));
         assertEquals("connectTimeout must be positive, got PT-1S",
                 message(() -> CoordinatorOptions.builder().connectTimeout(Duration.ofSeconds(-1)).build()));
@@ -86,7 +102,7 @@ class ValidationTest {
         msg = message(() -> Coordinator.connect("fake://h?connectTimeout=9999999999999m"));
         assertTrue(msg.contains("connectTimeout") && msg.contains("too long"), msg);
         msg = message(() -> CoordinatorOptions.builder().sessionTimeout(Duration.ofDays(2)).build());
-        assertTrue(msg.contains("sessionTimeout PT48H is too long"), msg);
+        assertTrue(msg.contains("sessionTimeout 48h is too long"), msg);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.elector.etcd;
 
+import dev.elector.Durations;
 import dev.elector.AccessDeniedException;
 import dev.elector.AuthenticationException;
 import dev.elector.CoordinatorUnavailableException;
@@ -212,7 +213,7 @@ final class EtcdAccess {
         if (refusal != null) {
             return refusal;
         }
-        return new CoordinatorUnavailableException("Could not " + what + " at " + where + " within the connect timeout of " + limit
+        return new CoordinatorUnavailableException("Could not " + what + " at " + where + " within the connect timeout of " + Durations.format(limit)
                 + (error == null ? "" : ": " + unreachableReason(error)), error);
     }
 

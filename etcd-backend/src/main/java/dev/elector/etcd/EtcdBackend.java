@@ -2,6 +2,7 @@ package dev.elector.etcd;
 
 import static dev.elector.etcd.Keys.bytes;
 
+import dev.elector.Durations;
 import dev.elector.CoordinatorUnavailableException;
 import dev.elector.ElectionException;
 import dev.elector.spi.Backend;
@@ -102,7 +103,7 @@ final class EtcdBackend implements Backend {
     static EtcdBackend connect(ConnectionSpec spec, SessionListener listener, ClientBuilder users) {
         Duration requested = spec.options().sessionTimeout();
         if (requested.toMillis() % 1000 != 0) {
-            throw new IllegalArgumentException("sessionTimeout " + requested + " is not a whole number of seconds, which etcd lease TTLs are");
+            throw new IllegalArgumentException("sessionTimeout " + Durations.format(requested) + " is not a whole number of seconds, which etcd lease TTLs are");
         }
         long ttl = requested.toSeconds();
         Duration connectTimeout = spec.options().connectTimeout();
@@ -351,7 +352,7 @@ final class EtcdBackend implements Backend {
                 .whenComplete((created, error) -> {
                     if (error != null && cause(error) instanceof TimeoutException) {
                         // No answer to a create in time: the stream is stalled; the next watch opens a new one.
-                        log.info("etcd did not answer a watch create within {}; opening a new watch stream", timeout);
+                        log.info("etcd did not answer a watch create within {}; opening a new watch stream", Durations.format(timeout));
                         watches.reset();
                     }
                 })

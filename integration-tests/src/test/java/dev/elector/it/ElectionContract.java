@@ -457,7 +457,7 @@ public abstract class ElectionContract {
                 scheme + "://127.0.0.1:0/x", "invalid port '0'",
                 scheme + "://127.0.0.1:1/a/../b", "invalid namespace",
                 good + "&sessionTimeout=-5s", "sessionTimeout '-5s' is not a duration",
-                good + "&connectTimeout=0s", "connectTimeout must be positive, got PT0S",
+                good + "&connectTimeout=0s", "connectTimeout must be positive, got 0s",
                 good + "&bogus=1", "unknown option 'bogus'");
         uris.forEach((uri, rule) -> {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Coordinator.connect(uri), uri);

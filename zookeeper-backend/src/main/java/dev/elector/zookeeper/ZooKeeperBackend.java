@@ -1,5 +1,6 @@
 package dev.elector.zookeeper;
 
+import dev.elector.Durations;
 import dev.elector.CoordinatorUnavailableException;
 import dev.elector.ElectionException;
 import dev.elector.spi.Backend;
@@ -105,7 +106,7 @@ final class ZooKeeperBackend implements Backend {
             if (!connected) {
                 String reason = access.tls() ? access.handshakeFailure(spec.endpoints(), 2000) : null;
                 throw new CoordinatorUnavailableException("Could not connect to ZooKeeper at " + connectString + " (" + spec.uri()
-                        + ") within the connect timeout of " + connectTimeout + (reason != null ? ": " + reason
+                        + ") within the connect timeout of " + Durations.format(connectTimeout) + (reason != null ? ": " + reason
                         : access.tls() || !owned ? "" : "; if the servers take TLS on this port, set CoordinatorOptions.tls or ?tls=true"), null);
             }
             access.checkNamespace(client, spec.namespace());

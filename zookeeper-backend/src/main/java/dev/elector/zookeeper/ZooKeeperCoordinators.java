@@ -1,5 +1,6 @@
 package dev.elector.zookeeper;
 
+import dev.elector.Durations;
 import dev.elector.Coordinator;
 import dev.elector.CoordinatorOptions;
 import dev.elector.CoordinatorUnavailableException;
@@ -55,7 +56,7 @@ public final class ZooKeeperCoordinators {
         try {
             if (!client.blockUntilConnected(Math.toIntExact(connectTimeout.toMillis()), TimeUnit.MILLISECONDS)) {
                 throw new CoordinatorUnavailableException("The application's CuratorFramework did not connect to "
-                        + client.getZookeeperClient().getCurrentConnectionString() + " within the connect timeout of " + connectTimeout, null);
+                        + client.getZookeeperClient().getCurrentConnectionString() + " within the connect timeout of " + Durations.format(connectTimeout), null);
             }
             granted = client.getZookeeperClient().getZooKeeper().getSessionTimeout();
         } catch (InterruptedException e) {
