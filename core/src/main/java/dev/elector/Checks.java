@@ -46,7 +46,8 @@ final class Checks {
 
     /**
      * A name that is safe as one ZooKeeper path segment and one etcd key segment: it cannot climb out of
-     * its namespace, collide with a separator, or hide control characters in logs.
+     * its namespace, collide with a separator, hide control characters in logs, or hold what ZooKeeper
+     * refuses in a path.
      */
     static String name(String what, String value) {
         Objects.requireNonNull(value, what);
@@ -64,6 +65,16 @@ final class Checks {
             throw new IllegalArgumentException(what + " '" + printable(value) + "' must not be '.' or contain '..'");
         }
         noControl(what, value);
+        for (int i = 0; i < value.length(); ) {
+            int c = value.codePointAt(i);
+            if (Character.isSupplementaryCodePoint(c)) {
+                // ZooKeeper refuses U+D800 to U+F8FF in paths, so every surrogate pair: one rule for every backend.
+                throw new IllegalArgumentException(what + " '" + printable(value) + "' contains U+" + String.format("%04X", c) + " at index " + i
+                        + ": a name becomes a ZooKeeper path segment, which takes no character beyond U+FFFF, such as emoji"
+                        + " (participant ids and metadata may have them)");
+            }
+            i += Character.charCount(c);
+        }
         return value;
     }
 

@@ -106,10 +106,15 @@ class ValidationTest {
     }
 
     @Test
-    void lettersOfEveryScriptAndEmojiAreNamesButLoneSurrogatesAndPrivateUseAreNot() {
+    void lettersOfEveryScriptAreNamesButEmojiLoneSurrogatesAndPrivateUseAreNotThoughIdsAndMetadataMayHaveEmoji() {
         try (Coordinator c = Coordinator.connect("fake://validation")) {
-            c.election("nightly-\ud83d\ude80-Überprüfung-日本").close();
-            String msg = message(() -> c.election("half-\ud83d"));
+            c.election("nightly-Überprüfung-日本").close();
+            c.election("job", ElectionOptions.builder().participantId("host-\ud83d\ude80").metadata("\ud83d\ude80 rocket").build()).close();
+            String msg = message(() -> c.election("nightly-\ud83d\ude80"));
+            assertTrue(msg.contains("contains U+1F680 at index 8: a name becomes a ZooKeeper path segment"), msg);
+            msg = message(() -> Coordinator.connect("fake://validation/app-\ud83d\ude80"));
+            assertTrue(msg.contains("namespace segment 'app-\ud83d\ude80' contains U+1F680"), msg);
+            msg = message(() -> c.election("half-\ud83d"));
             assertTrue(msg.contains("unpaired surrogate U+D83D"), msg);
             msg = message(() -> c.election("private-\ue000"));
             assertTrue(msg.contains("U+E000"), msg);

@@ -7,9 +7,15 @@ import picocli.CommandLine.Option;
 
 /** {@code elector dev-server}: a single-node ZooKeeper for local development and tests. */
 @Command(name = "dev-server", mixinStandardHelpOptions = true,
-        description = "Starts an embedded single-node ZooKeeper on 127.0.0.1, prints the URI to connect to, and runs until interrupted.")
+        customSynopsis = "elector dev-server [--port PORT]",
+        description = {"Starts an embedded single-node ZooKeeper on 127.0.0.1, prints the URI to connect to (namespace /dev), and runs"
+                + " until interrupted. It grants sessions of 1s to 10s. For development only: no TLS, no authentication, data in a"
+                + " temporary folder deleted on exit.", ""},
+        footer = {"", "Examples:", "  elector dev-server", "  elector dev-server --port 0      # a free port; the URI says which",
+                "", "Exit codes: 130 or 143 when stopped by SIGINT or SIGTERM, 1 the server could not start (such as",
+                "a port in use), 2 a wrong command line."})
 final class DevServerCommand implements Callable<Integer> {
-    @Option(names = "--port", defaultValue = "2181", description = "Client port (default ${DEFAULT-VALUE}); 0 picks a free one.")
+    @Option(names = "--port", defaultValue = "2181", paramLabel = "PORT", description = "Client port (default ${DEFAULT-VALUE}); 0 picks a free one.")
     int port;
 
     @Override
@@ -25,7 +31,9 @@ final class DevServerCommand implements Callable<Integer> {
             stopped.countDown();
         }, "elector-dev-server-stop"));
         System.out.println("ZooKeeper dev server on 127.0.0.1:" + server.port() + " (sessions of 1 s to 10 s); Ctrl-C stops it");
-        System.out.println(server.uri("dev", ""));
+        String uri = server.uri("dev", "");
+        System.out.println(uri);
+        System.out.println("e.g. ./elector run --connect " + uri + " --election job -- ./job.sh    (every process of one election uses this URI)");
         System.out.flush();
         stopped.await();
         return 0;

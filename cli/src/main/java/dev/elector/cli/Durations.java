@@ -1,23 +1,30 @@
 package dev.elector.cli;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads {@code 500ms}, {@code 30s}, {@code 2m} or ISO-8601 durations from the command line. */
+/**
+ * Reads a positive duration flag in the syntax of Elector's URIs ({@code 500ms}, {@code 10s}, {@code 2m},
+ * {@code 1h} or ISO-8601), at most a day; a value that breaks the rule is a usage error.
+ */
 final class Durations implements ITypeConverter<Duration> {
+    private static final Duration MAX = Duration.ofDays(1);
+
     @Override
     public Duration convert(String value) {
+        Duration d;
         try {
-            Duration d = value.endsWith("ms") ? Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)))
-                    : Duration.parse(value.toUpperCase().startsWith("P") ? value : "PT" + value);
-            if (d.isZero() || d.isNegative()) {
-                throw new TypeConversionException("'" + value + "' must be a positive duration");
-            }
-            return d;
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new TypeConversionException("'" + value + "' is not a duration: write it as 500ms, 30s, 2m or ISO-8601 such as PT30S");
+            d = dev.elector.Durations.parse("", value);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage().strip());
         }
+        if (d.isZero() || d.isNegative()) {
+            throw new TypeConversionException("'" + value + "' must be a positive duration, such as 10s");
+        }
+        if (d.compareTo(MAX) > 0) {
+            throw new TypeConversionException("'" + value + "' is too long: at most " + dev.elector.Durations.format(MAX));
+        }
+        return d;
     }
 }

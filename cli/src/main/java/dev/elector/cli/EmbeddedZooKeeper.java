@@ -28,7 +28,7 @@ final class EmbeddedZooKeeper implements AutoCloseable {
      * @param port the client port, or 0 for a free one
      */
     static EmbeddedZooKeeper start(int port, int tickMillis) throws Exception {
-        int chosen = port == 0 ? freePort() : port;
+        int chosen = port == 0 ? freePort() : checkFree(port);
         Path dir = Files.createTempDirectory(Files.isWritable(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir")),
                 "elector-zk-");
         Properties config = new Properties();
@@ -53,6 +53,18 @@ final class EmbeddedZooKeeper implements AutoCloseable {
 
     String uri(String namespace, String options) {
         return "zk://127.0.0.1:" + port + "/" + namespace + (options.isEmpty() ? "" : "?" + options);
+    }
+
+    /** A taken port fails at once with one line; ZooKeeper itself would retry for seconds, then print a trace. */
+    private static int checkFree(int port) throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 1);
+            return port;
+        } catch (java.net.BindException e) {
+            throw new IllegalArgumentException("port " + port + " on 127.0.0.1 is in use (is a dev-server already running?): stop what uses it,"
+                    + " or give --port 0 for a free one");
+        }
     }
 
     private static int freePort() throws IOException {

@@ -18,7 +18,8 @@ public final class Main implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces with errors.")
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces with errors, and the libraries' warnings and Elector's info in the log.")
     boolean verbose;
 
     private Main() {
@@ -34,8 +35,10 @@ public final class Main implements Callable<Integer> {
     }
 
     static int execute(String... args) {
+        logging(args);
         Main main = new Main();
-        CommandLine line = new CommandLine(main);
+        // Wide enough that an example command line or a URI is never cut in two.
+        CommandLine line = new CommandLine(main).setUsageHelpWidth(100);
         line.setParameterExceptionHandler((e, ignored) -> {
             System.err.println("elector: " + e.getMessage() + " (see: elector " + commandPath(e.getCommandLine()) + " --help)");
             return 2;
@@ -48,6 +51,30 @@ public final class Main implements Callable<Integer> {
             return 1;
         });
         return line.execute(args);
+    }
+
+    /**
+     * With {@code --verbose} before {@code --}, libraries' warnings and Elector's info reach the log.
+     * Set before anything logs, as slf4j-simple reads its levels once; a level given with -D wins.
+     */
+    private static void logging(String... args) {
+        for (String arg : args) {
+            if (arg.equals("--")) {
+                return;
+            }
+            if (arg.equals("--verbose")) {
+                setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+                setIfAbsent("org.slf4j.simpleLogger.log.dev.elector", "info");
+                setIfAbsent("org.slf4j.simpleLogger.log.dev.elector.Liveness", "info");
+                return;
+            }
+        }
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
     }
 
     private static String commandPath(CommandLine cmd) {

@@ -36,6 +36,11 @@ final class SecurityOptions {
 
     /** The options these flags give; plaintext and anonymous without any. */
     CoordinatorOptions options() {
+        return builder().build();
+    }
+
+    /** A builder with these flags' TLS and credentials set, for a command to add options of its own. */
+    CoordinatorOptions.Builder builder() {
         CoordinatorOptions.Builder builder = CoordinatorOptions.builder();
         if (cacert != null || cert != null || key != null) {
             if ((cert == null) != (key == null)) {
@@ -55,7 +60,7 @@ final class SecurityOptions {
         } else if (passwordFile != null) {
             throw new IllegalArgumentException("--password-file needs --user");
         }
-        return builder.build();
+        return builder;
     }
 
     private java.util.function.Supplier<char[]> password() {

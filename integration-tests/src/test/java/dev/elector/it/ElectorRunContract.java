@@ -26,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two {@code elector run} processes on a real cluster, each wrapping a shell loop that appends its fencing
- * token to a file through a token check (a fenced resource made of {@code flock} and {@code tail}). Each
- * elector runs under {@code setsid}, so it and its child form one process group that can be paused together.
+ * token to a file through a token check (a fenced resource made of {@code flock} and {@code tail}), with a
+ * grandchild ({@code sleep 300}) beside it. Each elector runs under {@code setsid}, in a process group of
+ * its own, and its command in another one, as {@code run} starts it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class ElectorRunContract {
@@ -35,7 +36,10 @@ public abstract class ElectorRunContract {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String WORKER = """
             #!/bin/sh
+            sleep 300 &
+            echo $! > "$WORK_DIR/grandchild-$ELECTOR_PARTICIPANT.pid"
             echo $$ > "$WORK_DIR/child-$ELECTOR_PARTICIPANT.pid"
+            echo $$ >> "$WORK_DIR/runs-$ELECTOR_PARTICIPANT"
             while :; do
               flock -w 5 "$WORK_DIR/tokens.lock" sh -c '
                 last=$(tail -n 1 "$WORK_DIR/tokens" 2>/dev/null)
@@ -79,7 +83,7 @@ public abstract class ElectorRunContract {
 
     private Process elector(String id) {
         List<String> command = List.of("setsid", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-cp", Processes.testClasspath(), "dev.elector.cli.Main",
+                "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", Processes.testClasspath(), "dev.elector.cli.Main",
                 "run", "--connect", cluster().uri(namespace), "--election", "job", "--id", id, "--", "sh", dir.resolve("worker.sh").toString());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve(id + ".log").toFile());
         builder.environment().put("WORK_DIR", dir.toString());
@@ -93,8 +97,12 @@ public abstract class ElectorRunContract {
     }
 
     private Optional<Long> childPid(String id) {
+        return pid("child-" + id + ".pid");
+    }
+
+    private Optional<Long> pid(String name) {
         try {
-            Path file = dir.resolve("child-" + id + ".pid");
+            Path file = dir.resolve(name);
             String text = Files.exists(file) ? Files.readString(file).trim() : "";
             return text.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(text));
         } catch (IOException e) {
@@ -132,21 +140,21 @@ public abstract class ElectorRunContract {
     }
 
     private String logs() {
-        try {
-            return Files.readString(dir.resolve("a.log")) + "\n---\n" + Files.readString(dir.resolve("b.log"));
-        } catch (IOException e) {
-            return e.toString();
-        }
+        return log("a") + "\n---\n" + log("b");
     }
 
     /** Elector a, its child's pid, and the token its child writes with. */
     private record Leading(Process elector, long childPid, long token) {
     }
 
-    private Leading aLeadsAndBWaits() {
+    private Leading aLeads() {
         Process a = elector("a");
         await().atMost(WAIT).until(() -> childPid("a").isPresent() && !tokens("tokens").isEmpty());
-        Leading leading = new Leading(a, childPid("a").orElseThrow(), tokens("tokens").get(0));
+        return new Leading(a, childPid("a").orElseThrow(), tokens("tokens").get(0));
+    }
+
+    private Leading aLeadsAndBWaits() {
+        Leading leading = aLeads();
         elector("b");
         await().atMost(WAIT).until(() -> queueLength() == 2);
         return leading;
@@ -182,8 +190,16 @@ public abstract class ElectorRunContract {
         long childA = leading.childPid();
         long tokenA = leading.token();
 
+        long grandchildA = pid("grandchild-a.pid").orElseThrow();
+        assertTrue(alive(grandchildA), "the command's own child runs");
+
         Processes.kill(a);
-        await("the child of a SIGKILLed elector dies with it").atMost(Duration.ofSeconds(5)).until(() -> !alive(childA));
+        long killedAt = System.nanoTime();
+        await("the command and its own child die with the SIGKILLed elector").atMost(Duration.ofSeconds(5))
+                .until(() -> !alive(childA) && !alive(grandchildA));
+        long tookMs = (System.nanoTime() - killedAt) / 1_000_000;
+        System.out.printf("[%s] elector run: command and grandchild gone %d ms after SIGKILL of their elector%n", cluster().backendName(), tookMs);
+        assertTrue(tookMs < 1000, "the whole tree is gone within a second, took " + tookMs + " ms");
         await().atMost(cluster().sessionTimeout().plus(WAIT)).until(() -> childPid("b").isPresent()
                 && tokens("tokens").get(tokens("tokens").size() - 1) > tokenA);
         assertTokensNeverGoBack();
@@ -196,7 +212,9 @@ public abstract class ElectorRunContract {
         long childA = leading.childPid();
         long tokenA = leading.token();
 
-        Processes.signalGroup(a.pid(), "STOP"); // the elector and its child together, like a frozen host
+        // The elector and its command together, like a frozen host: each leads a process group.
+        Processes.signalGroup(a.pid(), "STOP");
+        Processes.signalGroup(childA, "STOP");
         long resumedAt;
         try {
             // b's child may not write yet: a's frozen child can be holding the file's lock, as a paused
@@ -206,6 +224,7 @@ public abstract class ElectorRunContract {
             throw new AssertionError("b did not take over; logs:\n" + logs(), e);
         } finally {
             resumedAt = System.nanoTime();
+            Processes.signalGroup(childA, "CONT");
             Processes.signalGroup(a.pid(), "CONT");
         }
         await("a kills its stale child at once after the resume").atMost(Duration.ofSeconds(3)).until(() -> !alive(childA));
@@ -217,5 +236,48 @@ public abstract class ElectorRunContract {
         assertTrue(a.isAlive(), "a stays a candidate after losing leadership; log:\n" + logs());
         assertFalse(tokens("tokens").subList(tokens("tokens").indexOf(tokens("tokens").stream().filter(t -> t > tokenA).findFirst().orElseThrow()),
                 tokens("tokens").size()).contains(tokenA), "no write of a's after b's first");
+    }
+
+    @Test
+    void anOutagePastTheTtlStopsTheCommandButNotRunAndTheSameHostLeadsAndRunsItAgainAfterRecovery() {
+        Leading leading = aLeads();
+        long grandchildA = pid("grandchild-a.pid").orElseThrow();
+        for (int i = 0; i < cluster().size(); i++) {
+            cluster().kill(i);
+        }
+        try {
+            await("a stops its command once validity runs out").atMost(cluster().sessionTimeout().plus(WAIT))
+                    .until(() -> !alive(leading.childPid()) && !alive(grandchildA));
+            assertTrue(leading.elector().isAlive(), "run is a service: an outage does not end it; log:\n" + log("a"));
+        } finally {
+            for (int i = 0; i < cluster().size(); i++) {
+                cluster().restart(i);
+            }
+        }
+        await("a leads again and runs the command again").atMost(cluster().sessionTimeout().plus(WAIT).plus(WAIT))
+                .until(() -> runs("a") >= 2 && childPid("a").filter(pid -> pid != leading.childPid()).isPresent()
+                        && tokens("tokens").get(tokens("tokens").size() - 1) > leading.token());
+        assertTrue(leading.elector().isAlive(), log("a"));
+        assertTokensNeverGoBack();
+        String log = log("a");
+        assertTrue(log.contains("connection lost") && log.contains("connection restored"), "one line each way:\n" + log);
+        assertFalse(log.contains("\tat "), "no stack trace without --verbose:\n" + log);
+    }
+
+    private int runs(String id) {
+        try {
+            Path file = dir.resolve("runs-" + id);
+            return Files.exists(file) ? (int) Files.readAllLines(file).stream().filter(l -> !l.isBlank()).count() : 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String log(String id) {
+        try {
+            return Files.readString(dir.resolve(id + ".log"));
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 }

@@ -56,6 +56,8 @@ final class ZooKeeperBackend implements Backend {
     private final boolean owned;
     private final ZooKeeperAccess access;
     private final org.apache.curator.framework.state.ConnectionStateListener stateListener = (c, state) -> stateChanged(state);
+    private static final long MIN_REQUESTED_TIMEOUT_MS = 100;
+
     private final Duration sessionTimeout;
     private final SessionListener listener;
     private volatile long sessionId;
@@ -77,7 +79,10 @@ final class ZooKeeperBackend implements Backend {
         CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
                 .connectString(connectString)
                 .namespace(spec.namespace())
-                .sessionTimeoutMs(Math.toIntExact(spec.options().sessionTimeout().toMillis()))
+                // ZooKeeper's client gives its handshake a share of the session timeout, and under about 100 ms
+                // it never connects at all. Asked for less, the server grants its minimum, and core's
+                // check then names what it granted instead of a bare failure to connect.
+                .sessionTimeoutMs(Math.toIntExact(Math.max(MIN_REQUESTED_TIMEOUT_MS, spec.options().sessionTimeout().toMillis())))
                 .connectionTimeoutMs(Math.toIntExact(connectTimeout.toMillis()))
                 // Core retries every failed step itself; one quick retry here rides over a single lost packet.
                 .retryPolicy(new RetryNTimes(1, 100));
