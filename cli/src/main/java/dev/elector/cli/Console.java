@@ -10,9 +10,32 @@ import java.time.format.DateTimeFormatter;
  * (see {@link Main}).
  */
 final class Console {
+    private static final String[] LIBRARIES = {"org.apache.zookeeper", "org.apache.curator", "io.etcd", "io.grpc", "io.netty", "io.vertx"};
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private Console() {
+    }
+
+    /**
+     * Sets the log levels for a person at a terminal: the commands' own lines say what happens, so the
+     * libraries are silent and Elector shows warnings only, except for what the connection lines already
+     * say. Verbose: the libraries' warnings and Elector's info. Must run before anything logs, as
+     * slf4j-simple reads its levels once; a level given with {@code -D} wins.
+     */
+    static void logging(boolean verbose) {
+        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "warn" : "off");
+        // Named too, so that a logging file on the classpath that names them cannot make them loud again.
+        for (String library : LIBRARIES) {
+            setIfAbsent("org.slf4j.simpleLogger.log." + library, verbose ? "warn" : "off");
+        }
+        setIfAbsent("org.slf4j.simpleLogger.log.dev.elector", verbose ? "info" : "warn");
+        setIfAbsent("org.slf4j.simpleLogger.log.dev.elector.Liveness", verbose ? "info" : "error");
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
     }
 
     /** Prints one timestamped line on standard error. */

@@ -24,6 +24,7 @@ final class DemoParticipant {
     }
 
     public static void main(String[] args) throws Exception {
+        Console.logging(false);
         Coordinator coordinator = Coordinator.connect(args[0]);
         Election election = coordinator.election(args[2], ElectionOptions.builder().participantId(args[1]).build());
         election.addListener(new ElectionListener() {

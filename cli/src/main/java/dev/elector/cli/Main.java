@@ -35,7 +35,7 @@ public final class Main implements Callable<Integer> {
     }
 
     static int execute(String... args) {
-        logging(args);
+        Console.logging(verbose(args));
         Main main = new Main();
         // Wide enough that an example command line or a URI is never cut in two.
         CommandLine line = new CommandLine(main).setUsageHelpWidth(100);
@@ -53,28 +53,17 @@ public final class Main implements Callable<Integer> {
         return line.execute(args);
     }
 
-    /**
-     * With {@code --verbose} before {@code --}, libraries' warnings and Elector's info reach the log.
-     * Set before anything logs, as slf4j-simple reads its levels once; a level given with -D wins.
-     */
-    private static void logging(String... args) {
+    /** Whether {@code --verbose} comes before {@code --}, for the logging, which must be set before anything logs. */
+    private static boolean verbose(String... args) {
         for (String arg : args) {
             if (arg.equals("--")) {
-                return;
+                return false;
             }
             if (arg.equals("--verbose")) {
-                setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-                setIfAbsent("org.slf4j.simpleLogger.log.dev.elector", "info");
-                setIfAbsent("org.slf4j.simpleLogger.log.dev.elector.Liveness", "info");
-                return;
+                return true;
             }
         }
-    }
-
-    private static void setIfAbsent(String key, String value) {
-        if (System.getProperty(key) == null) {
-            System.setProperty(key, value);
-        }
+        return false;
     }
 
     private static String commandPath(CommandLine cmd) {

@@ -12,8 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,19 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (2 for a wrong command line, 1 for what the cluster refuses), never a stack trace. The inputs a cluster
  * must judge meet a real one: ZooKeeper embedded, with 500 ms ticks (sessions of 1s to 10s).
  */
-class CommandLineErrorsTest {
-    private static EmbeddedZooKeeper server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = EmbeddedZooKeeper.start(0, 500);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
-
+class CommandLineErrorsTest extends WithEmbeddedZooKeeper {
     private record Outcome(int status, String err) {
     }
 

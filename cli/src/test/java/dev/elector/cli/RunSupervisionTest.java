@@ -12,8 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,21 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code elector run} in a JVM of its own on a real, embedded ZooKeeper: restarts back off, a command that
  * exits on its own ends {@code run} under {@code --restart never}, and every step is one line.
  */
-class RunSupervisionTest {
-    private static EmbeddedZooKeeper server;
-
+class RunSupervisionTest extends WithEmbeddedZooKeeper {
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = EmbeddedZooKeeper.start(0, 500);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     private Process run(String election, Path log, String... argsAfterRun) throws IOException {
         List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx96m",

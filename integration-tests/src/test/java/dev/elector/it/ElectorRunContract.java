@@ -110,8 +110,14 @@ public abstract class ElectorRunContract {
         }
     }
 
+    /** A zombie is dead: it only waits for init to reap it, which here can take a second or two. */
     private static boolean alive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException e) {
+            return false; // gone
+        }
     }
 
     private List<Long> tokens(String file) {
@@ -242,7 +248,8 @@ public abstract class ElectorRunContract {
     void anOutagePastTheTtlStopsTheCommandButNotRunAndTheSameHostLeadsAndRunsItAgainAfterRecovery() {
         Leading leading = aLeads();
         long grandchildA = pid("grandchild-a.pid").orElseThrow();
-        for (int i = 0; i < cluster().size(); i++) {
+        int lost = cluster().size() - 1; // a lost quorum is an outage: the one member left serves nothing
+        for (int i = 0; i < lost; i++) {
             cluster().kill(i);
         }
         try {
@@ -250,7 +257,7 @@ public abstract class ElectorRunContract {
                     .until(() -> !alive(leading.childPid()) && !alive(grandchildA));
             assertTrue(leading.elector().isAlive(), "run is a service: an outage does not end it; log:\n" + log("a"));
         } finally {
-            for (int i = 0; i < cluster().size(); i++) {
+            for (int i = 0; i < lost; i++) {
                 cluster().restart(i);
             }
         }
