@@ -1,10 +1,12 @@
 package dev.elector;
 
 /**
- * Time and timers as core sees them: {@link System#nanoTime()} and the coordinator's timer thread, or a
- * test's clock that moves only when the test says, so state-machine tests drive deadlines without waiting.
+ * Time and timers as a coordinator sees them: by default {@link System#nanoTime()} and the coordinator's
+ * own timer thread. A test hands one that moves only when it says ({@link CoordinatorOptions.Builder#clock}),
+ * so that deadlines, renewals and retries happen without waiting; {@code elector-test}'s {@code ManualClock}
+ * is one. Every deadline of leadership and every timer of the coordinator go through it.
  */
-interface Clock {
+public interface Clock {
     /**
      * The monotonic time.
      *

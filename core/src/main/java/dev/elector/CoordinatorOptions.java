@@ -30,8 +30,10 @@ public final class CoordinatorOptions {
     private final Duration explicitMargin;
     private final Tls tls;
     private final Credentials credentials;
+    private final Clock clock;
 
     private CoordinatorOptions(Builder b) {
+        this.clock = b.clock;
         this.explicitMargin = b.safetyMargin;
         this.tls = b.tls;
         this.credentials = b.credentials;
@@ -74,7 +76,17 @@ public final class CoordinatorOptions {
         b.safetyMargin = explicitMargin;
         b.tls = tls;
         b.credentials = credentials;
+        b.clock = clock;
         return b;
+    }
+
+    /**
+     * The clock a test gave, if any.
+     *
+     * @return the clock, or empty for the system's
+     */
+    public Optional<Clock> clock() {
+        return Optional.ofNullable(clock);
     }
 
     /**
@@ -137,8 +149,23 @@ public final class CoordinatorOptions {
         private Duration safetyMargin;
         private Tls tls;
         private Credentials credentials;
+        private Clock clock;
 
         private Builder() {
+        }
+
+        /**
+         * For tests: runs the coordinator's deadlines and timers on {@code value} instead of the system's
+         * monotonic clock and a timer thread. With a clock that moves only when the test says, a session
+         * timeout passes in no time. A real cluster's server keeps its own time, so use this with an
+         * in-memory backend such as {@code elector-test}'s {@code mem://}.
+         *
+         * @param value the clock, or {@code null} for the system's
+         * @return this builder
+         */
+        public Builder clock(Clock value) {
+            this.clock = value;
+            return this;
         }
 
         /**

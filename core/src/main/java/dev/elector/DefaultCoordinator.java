@@ -108,7 +108,7 @@ final class DefaultCoordinator implements Coordinator {
         String scheme = Uris.scheme(uri);
         BackendProvider provider = given != null ? given : provider(scheme, uri);
         ConnectionSpec spec = Uris.parse(uri, provider.defaultPort(), options, provider.uriOptions());
-        DefaultCoordinator coordinator = new DefaultCoordinator(spec, clock);
+        DefaultCoordinator coordinator = new DefaultCoordinator(spec, clock != null ? clock : options.clock().orElse(null));
         try {
             coordinator.backend = provider.connect(spec, coordinator.liveness);
             coordinator.windowed = new WindowedBackend(coordinator.backend, coordinator.workers);

@@ -2,8 +2,8 @@ package dev.elector.bench;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.elector.it.etcd.EtcdCluster;
-import dev.elector.it.zookeeper.ZooKeeperCluster;
+import dev.elector.test.cluster.EtcdCluster;
+import dev.elector.test.cluster.ZooKeeperCluster;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.election.LeaderKey;

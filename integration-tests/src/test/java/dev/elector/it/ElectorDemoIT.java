@@ -1,5 +1,7 @@
 package dev.elector.it;
 
+import dev.elector.test.cluster.Processes;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,8 @@
 package dev.elector.it;
 
+import dev.elector.test.cluster.ClusterUnderTest;
+import dev.elector.test.cluster.Processes;
+
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -253,8 +256,10 @@ public abstract class ElectorRunContract {
             cluster().kill(i);
         }
         try {
-            await("a stops its command once validity runs out").atMost(cluster().sessionTimeout().plus(WAIT))
-                    .until(() -> !alive(leading.childPid()) && !alive(grandchildA));
+            // Past the TTL: renewals went unanswered beyond the validity deadline. (The command may stop before,
+            // when etcd cancels the leader's watch on the member that lost its leader.)
+            await("a stops its command and says the connection is lost").atMost(cluster().sessionTimeout().plus(WAIT))
+                    .until(() -> !alive(leading.childPid()) && !alive(grandchildA) && log("a").contains("connection lost"));
             assertTrue(leading.elector().isAlive(), "run is a service: an outage does not end it; log:\n" + log("a"));
         } finally {
             for (int i = 0; i < lost; i++) {

@@ -1,5 +1,7 @@
 package dev.elector.it.etcd;
 
+import dev.elector.test.cluster.EtcdCluster;
+
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,10 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.elector.Coordinator;
 import dev.elector.Election;
 import dev.elector.Leadership;
-import dev.elector.it.ClusterUnderTest;
-import dev.elector.it.ElectionContract;
-import dev.elector.it.Processes;
-import dev.elector.it.TimedListener;
+import dev.elector.test.cluster.ClusterUnderTest;
+import dev.elector.test.contract.ElectionContract;
+import dev.elector.test.cluster.Processes;
+import dev.elector.test.contract.TimedListener;
 import io.etcd.jetcd.KeyValue;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

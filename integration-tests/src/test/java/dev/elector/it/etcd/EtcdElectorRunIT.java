@@ -1,6 +1,8 @@
 package dev.elector.it.etcd;
 
-import dev.elector.it.ClusterUnderTest;
+import dev.elector.test.cluster.EtcdCluster;
+
+import dev.elector.test.cluster.ClusterUnderTest;
 import dev.elector.it.ElectorRunContract;
 
 /** {@code elector run} on a real 3-member etcd cluster. */

@@ -1,11 +1,13 @@
 package dev.elector.it.faults;
 
+import dev.elector.test.cluster.TcpProxy;
+
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.elector.it.ClusterUnderTest;
+import dev.elector.test.cluster.ClusterUnderTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

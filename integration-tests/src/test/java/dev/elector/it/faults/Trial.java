@@ -1,11 +1,13 @@
 package dev.elector.it.faults;
 
+import dev.elector.test.cluster.TcpProxy;
+
 import static org.awaitility.Awaitility.await;
 
 import dev.elector.cli.Fleet;
 import dev.elector.cli.History;
-import dev.elector.it.ClusterUnderTest;
-import dev.elector.it.Processes;
+import dev.elector.test.cluster.ClusterUnderTest;
+import dev.elector.test.cluster.Processes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,5 +1,8 @@
 package dev.elector.it.zookeeper;
 
+import dev.elector.test.cluster.ZooKeeperEnsemble;
+import dev.elector.test.cluster.ContainerEnsemble;
+
 import org.testcontainers.junit.jupiter.Testcontainers;
 
 /**

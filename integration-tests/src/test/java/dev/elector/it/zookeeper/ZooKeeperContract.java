@@ -1,12 +1,15 @@
 package dev.elector.it.zookeeper;
 
+import dev.elector.test.cluster.ZooKeeperCluster;
+import dev.elector.test.cluster.ZooKeeperEnsemble;
+
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.elector.Election;
-import dev.elector.it.ClusterUnderTest;
-import dev.elector.it.ElectionContract;
+import dev.elector.test.cluster.ClusterUnderTest;
+import dev.elector.test.contract.ElectionContract;
 import java.time.Duration;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;

@@ -1,6 +1,9 @@
 package dev.elector.it.zookeeper;
 
-import dev.elector.it.ClusterUnderTest;
+import dev.elector.test.cluster.ZooKeeperCluster;
+import dev.elector.test.cluster.ProcessEnsemble;
+
+import dev.elector.test.cluster.ClusterUnderTest;
 import dev.elector.it.faults.ReliabilityContract;
 
 /** The fault scenarios on a real 3-node ZooKeeper ensemble. */

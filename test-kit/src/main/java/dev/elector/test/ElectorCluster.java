@@ -1,0 +1,65 @@
+package dev.elector.test;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Gives a test class a cluster: its tests take a {@link TestCluster} or a ready
+ * {@link dev.elector.Coordinator} as a parameter. The cluster is started once for the class and stopped
+ * after it; each test gets a namespace of its own, and whatever coordinator a test was handed or opened
+ * through the handle is closed after it.
+ *
+ * <pre>{@code
+ * @ElectorCluster(backend = ElectorCluster.Backend.IN_MEMORY)
+ * class ReportJobTest {
+ *     @Test
+ *     void theJobMovesWhenTheLeaderIsLost(TestCluster cluster) { ... }
+ * }
+ * }</pre>
+ */
+@Documented
+@Inherited
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+@ExtendWith(ElectorClusterExtension.class)
+public @interface ElectorCluster {
+    /**
+     * Which cluster.
+     *
+     * @return the tier
+     */
+    Backend backend() default Backend.IN_MEMORY;
+
+    /**
+     * Members of a real cluster: 1 or 3 (the in-memory tier has none).
+     *
+     * @return the member count
+     */
+    int nodes() default 3;
+
+    /**
+     * The session timeout every URI of the handle asks for, in Elector's duration syntax.
+     *
+     * @return the session timeout, e.g. {@code "3s"}
+     */
+    String sessionTimeout() default "3s";
+
+    /** The tiers. */
+    enum Backend {
+        /**
+         * {@code mem://}: no ports, no processes, and a {@link ManualClock}: a session timeout passes in
+         * {@link TestCluster#advance}. Faults are scripted: expire a session, delete an entry, refuse
+         * renewals. For fast unit tests of leader-only code.
+         */
+        IN_MEMORY,
+        /** A real ZooKeeper ensemble, each member a JVM of its own on loopback (needs only Java). */
+        ZOOKEEPER,
+        /** A real etcd cluster from the {@code etcd} binary on the PATH; skipped, with the reason, without one. */
+        ETCD
+    }
+}

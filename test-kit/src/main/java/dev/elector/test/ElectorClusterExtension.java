@@ -1,0 +1,136 @@
+package dev.elector.test;
+
+import dev.elector.Coordinator;
+import dev.elector.Durations;
+import dev.elector.test.cluster.ClusterUnderTest;
+import dev.elector.test.cluster.EtcdCluster;
+import dev.elector.test.cluster.ProcessEnsemble;
+import dev.elector.test.cluster.ZooKeeperCluster;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Runs {@link ElectorCluster}: one cluster per test class, started before its first test and stopped after
+ * its last (held in the class's extension store), a namespace per test, and every coordinator a test was
+ * handed or opened closed after it. Injects {@link TestCluster} and {@link Coordinator} parameters.
+ */
+public final class ElectorClusterExtension implements ExecutionCondition, BeforeEachCallback, AfterEachCallback, ParameterResolver {
+    private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(ElectorClusterExtension.class);
+    private static final AtomicInteger TESTS = new AtomicInteger();
+
+    /** Made by JUnit, from {@link ElectorCluster}'s {@code @ExtendWith}. */
+    public ElectorClusterExtension() {
+    }
+
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        ElectorCluster config = config(context);
+        if (config.backend() == ElectorCluster.Backend.ETCD && !onPath("etcd")) {
+            return ConditionEvaluationResult.disabled("no etcd binary on the PATH: install etcd (Debian: apt-get install etcd-server"
+                    + " etcd-client) to run the ETCD tier");
+        }
+        return ConditionEvaluationResult.enabled("the " + config.backend() + " tier can run here");
+    }
+
+    private static boolean onPath(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static ElectorCluster config(ExtensionContext context) {
+        Class<?> type = context.getRequiredTestClass();
+        ElectorCluster config = type.getAnnotation(ElectorCluster.class);
+        while (config == null && type.getEnclosingClass() != null) {
+            type = type.getEnclosingClass();
+            config = type.getAnnotation(ElectorCluster.class);
+        }
+        if (config == null) {
+            throw new ExtensionConfigurationException("ElectorClusterExtension needs @ElectorCluster on " + context.getRequiredTestClass().getName());
+        }
+        return config;
+    }
+
+    /** The class's cluster, started on first use and stopped when the class is done. */
+    private static Held held(ExtensionContext context) {
+        return classContext(context).getStore(STORE).getOrComputeIfAbsent("cluster", key -> start(config(context)), Held.class);
+    }
+
+    private static ExtensionContext classContext(ExtensionContext context) {
+        ExtensionContext c = context;
+        while (c.getTestMethod().isPresent() && c.getParent().isPresent()) {
+            c = c.getParent().get();
+        }
+        return c;
+    }
+
+    private static Held start(ElectorCluster config) {
+        Duration sessionTimeout = Durations.parse("@ElectorCluster sessionTimeout", config.sessionTimeout());
+        if (sessionTimeout.isZero() || sessionTimeout.isNegative()) {
+            throw new ExtensionConfigurationException("@ElectorCluster sessionTimeout '" + config.sessionTimeout() + "' must be positive");
+        }
+        Opened opened = new Opened();
+        if (config.backend() == ElectorCluster.Backend.IN_MEMORY) {
+            return new Held(new InMemoryTestCluster(sessionTimeout, opened), opened, null);
+        }
+        if (config.nodes() != 1 && config.nodes() != 3) {
+            throw new ExtensionConfigurationException("@ElectorCluster nodes " + config.nodes() + " must be 1 or 3");
+        }
+        ClusterUnderTest cluster = config.backend() == ElectorCluster.Backend.ZOOKEEPER
+                ? new ZooKeeperCluster(ProcessEnsemble.start(config.nodes()))
+                : EtcdCluster.start(config.nodes());
+        return new Held(new RealTestCluster(config.backend(), cluster, sessionTimeout, opened), opened, cluster);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        held(context).opened.begin("t" + TESTS.incrementAndGet() + "-" + ProcessHandle.current().pid());
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        Held held = held(context);
+        String namespace = held.opened.namespace();
+        held.opened.closeAll();
+        if (held.handle instanceof InMemoryTestCluster memory) {
+            memory.forgetNamespace(namespace);
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        return type == TestCluster.class || type == Coordinator.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        TestCluster handle = held(context).handle;
+        return parameter.getParameter().getType() == TestCluster.class ? handle : handle.connect();
+    }
+
+    /** A class's cluster in the store: JUnit closes it after the class. */
+    private record Held(TestCluster handle, Opened opened, ClusterUnderTest processes) implements ExtensionContext.Store.CloseableResource {
+        @Override
+        public void close() {
+            opened.closeAll();
+            if (processes != null) {
+                processes.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.elector.test;
+
+import dev.elector.Coordinator;
+import dev.elector.Durations;
+import dev.elector.test.cluster.ClusterUnderTest;
+import dev.elector.test.cluster.EtcdCluster;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The real tiers: a {@link ClusterUnderTest} of processes on loopback, under the test's namespace. */
+final class RealTestCluster implements TestCluster {
+    private final ElectorCluster.Backend backend;
+    private final ClusterUnderTest cluster;
+    private final Duration sessionTimeout;
+    private final Opened opened;
+    private final List<Integer> killedForQuorum = new ArrayList<>();
+
+    RealTestCluster(ElectorCluster.Backend backend, ClusterUnderTest cluster, Duration sessionTimeout, Opened opened) {
+        this.backend = backend;
+        this.cluster = cluster;
+        this.sessionTimeout = sessionTimeout;
+        this.opened = opened;
+    }
+
+    ClusterUnderTest cluster() {
+        return cluster;
+    }
+
+    @Override
+    public ElectorCluster.Backend backend() {
+        return backend;
+    }
+
+    @Override
+    public String uri() {
+        return cluster.uri(opened.namespace()).replaceFirst("sessionTimeout=[^&]*", "sessionTimeout=" + Durations.format(sessionTimeout));
+    }
+
+    @Override
+    public Coordinator connect() {
+        return opened.track(Coordinator.connect(uri(), cluster.options()));
+    }
+
+    @Override
+    public Duration sessionTimeout() {
+        return sessionTimeout;
+    }
+
+    @Override
+    public int members() {
+        return cluster.size();
+    }
+
+    @Override
+    public Optional<ManualClock> clock() {
+        return Optional.empty();
+    }
+
+    @Override
+    public void advance(Duration by) {
+        // A real server keeps its own time: letting time pass is waiting, not polling for a condition.
+        try {
+            Thread.sleep(by.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while letting " + Durations.format(by) + " pass", e);
+        }
+    }
+
+    private int member(int member) {
+        if (member < 0 || member >= cluster.size()) {
+            throw new IllegalArgumentException("member " + member + " is not one of 0 to " + (cluster.size() - 1));
+        }
+        return member;
+    }
+
+    @Override
+    public void kill(int member) {
+        cluster.kill(member(member));
+    }
+
+    @Override
+    public void restart(int member) {
+        cluster.restart(member(member));
+    }
+
+    @Override
+    public void pause(int member) {
+        cluster.pause(member(member));
+    }
+
+    @Override
+    public void resume(int member) {
+        cluster.resume(member(member));
+    }
+
+    @Override
+    public void rollingRestart() {
+        for (int i = 0; i < cluster.size(); i++) {
+            cluster.kill(i);
+            cluster.restart(i);
+        }
+    }
+
+    @Override
+    public synchronized void loseQuorum() {
+        if (!killedForQuorum.isEmpty()) {
+            throw new IllegalStateException("the quorum is already lost; restoreQuorum() first");
+        }
+        for (int i = 0; i < cluster.size() / 2 + 1; i++) {
+            cluster.kill(i);
+            killedForQuorum.add(i);
+        }
+    }
+
+    @Override
+    public synchronized void restoreQuorum() {
+        // The first one back forms a quorum with the members that stayed, so each restart can wait to serve.
+        for (int i : killedForQuorum) {
+            cluster.restart(i);
+        }
+        killedForQuorum.clear();
+    }
+
+    @Override
+    public void deleteEntry(String election, String participantId) {
+        cluster.deleteEntry(opened.namespace(), election, participantId);
+    }
+
+    @Override
+    public void expireSession(String election, String participantId) {
+        if (cluster instanceof EtcdCluster etcd) {
+            etcd.revokeLeaseOf(opened.namespace(), election, participantId);
+            return;
+        }
+        throw new UnsupportedOperationException("ZooKeeper ends a session only when its client is silent past the session timeout;"
+                + " pause the members it talks to (pause(member)) or use ETCD or IN_MEMORY to expire one at once");
+    }
+
+    @Override
+    public void refuseRenewals(String election, String participantId, boolean refused) {
+        throw new UnsupportedOperationException("a real cluster answers every renewal it gets: pause(member) or loseQuorum() to stop the answers");
+    }
+
+    @Override
+    public String toString() {
+        return cluster.backendName() + " cluster of " + cluster.size() + " at " + String.join(",", cluster.addresses());
+    }
+}

@@ -1,0 +1,129 @@
+package dev.elector.test;
+
+import dev.elector.Coordinator;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A cluster for a user's test, as {@link ElectorCluster} hands it over: URIs under the test's own
+ * namespace, coordinators that are closed after the test, and faults. Member faults act on real
+ * processes; the in-memory tier has no members and refuses them with the reason.
+ */
+public interface TestCluster {
+    /**
+     * The tier.
+     *
+     * @return the backend
+     */
+    ElectorCluster.Backend backend();
+
+    /**
+     * A URI to every member, under this test's namespace, with the annotation's session timeout.
+     *
+     * @return the URI
+     */
+    String uri();
+
+    /**
+     * Connects a coordinator to {@link #uri()}; it is closed after the test, if the test did not.
+     *
+     * @return a connected coordinator
+     */
+    Coordinator connect();
+
+    /**
+     * The session timeout the URIs ask for.
+     *
+     * @return the session timeout
+     */
+    Duration sessionTimeout();
+
+    /**
+     * The number of members; 0 for the in-memory tier.
+     *
+     * @return the members
+     */
+    int members();
+
+    /**
+     * The in-memory tier's clock; empty on real clusters, whose servers keep their own time.
+     *
+     * @return the clock
+     */
+    Optional<ManualClock> clock();
+
+    /**
+     * Lets time pass: on the in-memory tier it moves the {@link ManualClock} (renewals, deadlines and
+     * retries that fall due run now); on a real cluster it waits, as time must really pass there.
+     *
+     * @param by how long
+     */
+    void advance(Duration by);
+
+    /**
+     * SIGKILLs a member.
+     *
+     * @param member 0 to {@link #members()} - 1
+     */
+    void kill(int member);
+
+    /**
+     * Starts a killed member again on its data and waits until it serves.
+     *
+     * @param member 0 to {@link #members()} - 1
+     */
+    void restart(int member);
+
+    /**
+     * SIGSTOPs a member, as a long GC pause or a frozen VM would.
+     *
+     * @param member 0 to {@link #members()} - 1
+     */
+    void pause(int member);
+
+    /**
+     * SIGCONTs a paused member.
+     *
+     * @param member 0 to {@link #members()} - 1
+     */
+    void resume(int member);
+
+    /** Kills and restarts each member in turn, waiting for each to serve before the next. */
+    void rollingRestart();
+
+    /** Kills a majority of the members: nothing can be renewed or elected until {@link #restoreQuorum()}. */
+    void loseQuorum();
+
+    /** Restarts the members {@link #loseQuorum()} killed. */
+    void restoreQuorum();
+
+    /**
+     * Deletes a participant's entry with the backend's own client, as an operator would.
+     *
+     * @param election the election's name
+     * @param participantId the participant
+     */
+    void deleteEntry(String election, String participantId);
+
+    /**
+     * Ends the session of the participant's coordinator on the server, with all its entries, as a server
+     * does when it stops hearing from a client. In memory at once; on etcd by revoking its lease. A
+     * ZooKeeper session ends only when its owner is silent past the timeout: partition it instead.
+     *
+     * @param election an election the participant stands in
+     * @param participantId the participant
+     * @throws UnsupportedOperationException on ZooKeeper
+     */
+    void expireSession(String election, String participantId);
+
+    /**
+     * Whether renewals of the participant's session are answered: refused, its leaders step down at their
+     * deadline although the server keeps the session, as when only the answers are lost. In-memory only.
+     *
+     * @param election an election the participant stands in
+     * @param participantId the participant
+     * @param refused whether to refuse from now on
+     * @throws UnsupportedOperationException on a real cluster
+     */
+    void refuseRenewals(String election, String participantId, boolean refused);
+}

@@ -1,0 +1,187 @@
+package dev.elector.test.cluster;
+
+import dev.elector.CoordinatorOptions;
+import dev.elector.test.cluster.ClusterUnderTest;
+import dev.elector.test.cluster.Pki;
+import dev.elector.test.cluster.Processes;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryNTimes;
+import org.apache.curator.utils.ZKPaths;
+
+/** A ZooKeeper ensemble as the contract suite sees it, whatever runs the servers. */
+public final class ZooKeeperCluster implements ClusterUnderTest {
+    /** Within the 0.4 s to 4 s the 200 ms tick allows, long enough to ride out a busy 2-core machine. */
+    static final Duration SESSION_TIMEOUT = Duration.ofSeconds(3);
+
+    private final ZooKeeperEnsemble ensemble;
+    private CuratorFramework admin;
+
+    public ZooKeeperCluster(ZooKeeperEnsemble ensemble) {
+        this.ensemble = ensemble;
+    }
+
+    @Override
+    public String backendName() {
+        return "ZooKeeper";
+    }
+
+    @Override
+    public int size() {
+        return ensemble.size();
+    }
+
+    @Override
+    public Duration sessionTimeout() {
+        return SESSION_TIMEOUT;
+    }
+
+    public String connectString() {
+        return String.join(",", addresses());
+    }
+
+    @Override
+    public List<String> addresses() {
+        return IntStream.range(0, size()).mapToObj(ensemble::address).toList();
+    }
+
+    @Override
+    public String uriFor(List<String> addresses, String namespace) {
+        return "zk://" + String.join(",", addresses) + "/" + namespace + "?sessionTimeout=" + SESSION_TIMEOUT.toMillis() + "ms&connectTimeout=5s";
+    }
+
+    @Override
+    public String uri(String namespace) {
+        return uriFor(addresses(), namespace);
+    }
+
+    @Override
+    public String uriForMember(int member, String namespace) {
+        return uriFor(List.of(ensemble.address(member)), namespace);
+    }
+
+    @Override
+    public String uriWithoutMember(int member, String namespace) {
+        return uriFor(IntStream.range(0, size()).filter(i -> i != member).mapToObj(ensemble::address).toList(), namespace);
+    }
+
+    @Override
+    public void kill(int member) {
+        ensemble.kill(member);
+    }
+
+    @Override
+    public void restart(int member) {
+        ensemble.restart(member);
+    }
+
+    @Override
+    public int entries(String namespace, String election) {
+        try {
+            return admin().getChildren().forPath(ZKPaths.makePath(namespace, election)).size();
+        } catch (org.apache.zookeeper.KeeperException.NoNodeException e) {
+            return 0;
+        } catch (Exception e) {
+            throw new IllegalStateException("could not list " + namespace + "/" + election, e);
+        }
+    }
+
+    @Override
+    public String uriWithRefusedSessionTimeout(String namespace) {
+        return "zk://" + connectString() + "/" + namespace + "?sessionTimeout=60s";
+    }
+
+    @Override
+    public String unreachableUri(Duration connectTimeout) {
+        return "zk://127.0.0.1:" + Processes.freePort() + "/nowhere?connectTimeout=" + connectTimeout.toMillis() + "ms";
+    }
+
+    @Override
+    public void pause(int member) {
+        ensemble.pause(member);
+    }
+
+    @Override
+    public void resume(int member) {
+        ensemble.resume(member);
+    }
+
+    /** On a secured ensemble: TLS with app's certificate and app's password, so ACLs are the creator's. */
+    @Override
+    public CoordinatorOptions options() {
+        Pki pki = ensemble.pki();
+        return pki == null ? CoordinatorOptions.defaults() : pki.options("app", true);
+    }
+
+    @Override
+    public List<String> childJvmArgs() {
+        Pki pki = ensemble.pki();
+        return pki == null ? List.of() : pki.childJvmArgs("app", true);
+    }
+
+    /**
+     * A Curator client on the whole ensemble, for operator actions and interop peers: plain, or on a
+     * secured ensemble over TLS as the super user, whom no ACL stops.
+     */
+    public synchronized CuratorFramework admin() {
+        if (admin == null) {
+            CuratorFrameworkFactory.Builder b = CuratorFrameworkFactory.builder().connectString(connectString())
+                    .sessionTimeoutMs(10_000).connectionTimeoutMs(5_000).retryPolicy(new RetryNTimes(3, 200));
+            Pki pki = ensemble.pki();
+            if (pki != null) {
+                b.zkClientConfig(tlsConfig(pki, "root")).authorization("digest", ("super:" + Pki.PASSWORDS.get("root")).getBytes(StandardCharsets.UTF_8));
+            }
+            admin = b.build();
+            admin.start();
+        }
+        return admin;
+    }
+
+    /** ZooKeeper's own TLS client settings with {@code client}'s certificate, for raw clients in tests. */
+    public static org.apache.zookeeper.client.ZKClientConfig tlsConfig(Pki pki, String client) {
+        var cfg = new org.apache.zookeeper.client.ZKClientConfig();
+        cfg.setProperty(org.apache.zookeeper.client.ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET, "org.apache.zookeeper.ClientCnxnSocketNetty");
+        cfg.setProperty(org.apache.zookeeper.client.ZKClientConfig.SECURE_CLIENT, "true");
+        cfg.setProperty("zookeeper.ssl.keyStore.location", pki.pem(client).toString());
+        cfg.setProperty("zookeeper.ssl.keyStore.type", "PEM");
+        cfg.setProperty("zookeeper.ssl.trustStore.location", pki.ca().toString());
+        cfg.setProperty("zookeeper.ssl.trustStore.type", "PEM");
+        return cfg;
+    }
+
+    public ZooKeeperEnsemble ensemble() {
+        return ensemble;
+    }
+
+    @Override
+    public void deleteEntry(String namespace, String election, String participantId) {
+        String parent = ZKPaths.makePath(namespace, election);
+        try {
+            for (String child : admin().getChildren().forPath(parent)) {
+                String path = ZKPaths.makePath(parent, child);
+                String data = new String(admin().getData().forPath(path), StandardCharsets.UTF_8);
+                if (data.equals(participantId) || data.startsWith(participantId + "\n")) {
+                    admin().delete().forPath(path);
+                    return;
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("could not delete the entry of " + participantId + " under " + parent, e);
+        }
+        throw new IllegalStateException("no entry of " + participantId + " under " + parent);
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (admin != null) {
+                admin.close();
+            }
+        }
+        ensemble.close();
+    }
+}

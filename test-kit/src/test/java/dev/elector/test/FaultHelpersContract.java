@@ -1,0 +1,109 @@
+package dev.elector.test;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.elector.Election;
+import dev.elector.ElectionOptions;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each fault helper of {@link TestCluster} on a real cluster: two candidates, each on a coordinator of
+ * its own, the fault, then what it must cause, with the recorded history checked every time.
+ */
+abstract class FaultHelpersContract {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private record Pair(LeadershipHistory history, List<Election> candidates) {
+        Election leader() {
+            await().atMost(WAIT).until(() -> candidates.stream().filter(Election::isLeader).count() == 1);
+            return candidates.stream().filter(Election::isLeader).findFirst().orElseThrow();
+        }
+
+        void check() {
+            history.assertNoOverlap();
+            history.assertTokensIncrease();
+        }
+    }
+
+    private static Pair pair(TestCluster cluster) {
+        LeadershipHistory history = LeadershipHistory.of(cluster);
+        List<Election> candidates = List.of("a", "b").stream()
+                .map(id -> history.record(cluster.connect().election("job", ElectionOptions.builder().participantId(id).build())).start())
+                .toList();
+        return new Pair(history, candidates);
+    }
+
+    @Test
+    void aKilledAndRestartedMemberLeavesOneLeaderThroughout(TestCluster cluster) {
+        Pair pair = pair(cluster);
+        pair.leader();
+        cluster.kill(0);
+        cluster.restart(0);
+        pair.leader();
+        pair.check();
+    }
+
+    @Test
+    void pausedMembersStopTheRenewalsAndResumedOnesElectAgain(TestCluster cluster) {
+        Pair pair = pair(cluster);
+        pair.leader();
+        int majority = cluster.members() / 2 + 1;
+        for (int i = 0; i < majority; i++) {
+            cluster.pause(i);
+        }
+        try {
+            await("frozen members answer nothing: the leader steps down at its deadline").atMost(WAIT)
+                    .until(() -> pair.candidates().stream().noneMatch(Election::isLeader));
+        } finally {
+            for (int i = 0; i < majority; i++) {
+                cluster.resume(i);
+            }
+        }
+        pair.leader();
+        pair.check();
+    }
+
+    @Test
+    void aRollingRestartKeepsAtMostOneLeaderAndEndsWithOne(TestCluster cluster) {
+        Pair pair = pair(cluster);
+        pair.leader();
+        cluster.rollingRestart();
+        pair.leader();
+        pair.check();
+    }
+
+    @Test
+    void aLostQuorumEndsEveryTermAndARestoredOneElectsAgain(TestCluster cluster) {
+        Pair pair = pair(cluster);
+        Election first = pair.leader();
+        cluster.loseQuorum();
+        long restoring;
+        try {
+            await("no renewal can be acknowledged, so the leader steps down at its deadline").atMost(WAIT)
+                    .until(() -> pair.candidates().stream().noneMatch(Election::isLeader));
+        } finally {
+            restoring = pair.history().now(); // a leader may be elected while the last member is still starting
+            cluster.restoreQuorum();
+        }
+        pair.leader();
+        pair.history().assertLeaderWithin(restoring, WAIT);
+        pair.check();
+        assertTrue(pair.history().terms().size() >= 2, "a new term after the outage: " + pair.history().terms() + ", first " + first.participantId());
+    }
+
+    @Test
+    void aDeletedLeaderEntryHandsLeadershipToTheOther(TestCluster cluster) {
+        Pair pair = pair(cluster);
+        Election first = pair.leader();
+        await().atMost(WAIT).until(() -> first.participants().size() == 2);
+        cluster.deleteEntry("job", first.participantId());
+        await().atMost(WAIT).until(() -> pair.candidates().stream().anyMatch(e -> e != first && e.isLeader()));
+        assertFalse(first.isLeader());
+        pair.check();
+    }
+}
