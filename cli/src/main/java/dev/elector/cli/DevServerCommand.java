@@ -1,5 +1,6 @@
 package dev.elector.cli;
 
+import dev.elector.test.cluster.EmbeddedZooKeeper;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;

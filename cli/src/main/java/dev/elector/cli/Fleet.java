@@ -1,5 +1,6 @@
 package dev.elector.cli;
 
+import dev.elector.test.cluster.Processes;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -36,7 +36,7 @@ public @interface ElectorCluster {
     Backend backend() default Backend.IN_MEMORY;
 
     /**
-     * Members of a real cluster: 1 or 3 (the in-memory tier has none).
+     * Members of a real cluster: 1 or 3 (the in-memory tier has none, the embedded one 1).
      *
      * @return the member count
      */
@@ -57,6 +57,12 @@ public @interface ElectorCluster {
          * renewals. For fast unit tests of leader-only code.
          */
         IN_MEMORY,
+        /**
+         * One real ZooKeeper server inside the test's JVM: no processes, a second to start. It can be
+         * killed and restarted (stopped and started on its data) but not paused; its tick is 200 ms, so
+         * sessions of 400ms to 4s.
+         */
+        EMBEDDED_ZOOKEEPER,
         /** A real ZooKeeper ensemble, each member a JVM of its own on loopback (needs only Java). */
         ZOOKEEPER,
         /** A real etcd cluster from the {@code etcd} binary on the PATH; skipped, with the reason, without one. */

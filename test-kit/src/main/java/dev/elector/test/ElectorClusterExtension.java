@@ -3,6 +3,7 @@ package dev.elector.test;
 import dev.elector.Coordinator;
 import dev.elector.Durations;
 import dev.elector.test.cluster.ClusterUnderTest;
+import dev.elector.test.cluster.EmbeddedZooKeeper;
 import dev.elector.test.cluster.EtcdCluster;
 import dev.elector.test.cluster.ProcessEnsemble;
 import dev.elector.test.cluster.ZooKeeperCluster;
@@ -90,10 +91,20 @@ public final class ElectorClusterExtension implements ExecutionCondition, Before
         if (config.nodes() != 1 && config.nodes() != 3) {
             throw new ExtensionConfigurationException("@ElectorCluster nodes " + config.nodes() + " must be 1 or 3");
         }
-        ClusterUnderTest cluster = config.backend() == ElectorCluster.Backend.ZOOKEEPER
-                ? new ZooKeeperCluster(ProcessEnsemble.start(config.nodes()))
-                : EtcdCluster.start(config.nodes());
+        ClusterUnderTest cluster = switch (config.backend()) {
+            case EMBEDDED_ZOOKEEPER -> new ZooKeeperCluster(embedded());
+            case ZOOKEEPER -> new ZooKeeperCluster(ProcessEnsemble.start(config.nodes()));
+            default -> EtcdCluster.start(config.nodes());
+        };
         return new Held(new RealTestCluster(config.backend(), cluster, sessionTimeout, opened), opened, cluster);
+    }
+
+    private static EmbeddedZooKeeper embedded() {
+        try {
+            return EmbeddedZooKeeper.start(0, 200);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("could not start an embedded ZooKeeper", e);
+        }
     }
 
     @Override

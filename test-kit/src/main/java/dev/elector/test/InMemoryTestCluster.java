@@ -42,6 +42,17 @@ final class InMemoryTestCluster implements TestCluster {
     }
 
     @Override
+    public Route route() {
+        throw new UnsupportedOperationException("the in-memory tier has no network to cut: use refuseRenewals, expireSession or deleteEntry,"
+                + " or @ElectorCluster(backend = ZOOKEEPER or ETCD) for routes");
+    }
+
+    @Override
+    public Coordinator connect(Route route) {
+        throw new UnsupportedOperationException("the in-memory tier has no routes");
+    }
+
+    @Override
     public Duration sessionTimeout() {
         return sessionTimeout;
     }

@@ -1,12 +1,11 @@
 package dev.elector.test;
 
-import dev.elector.Coordinator;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What the running test opened through its cluster handle, and its namespace: closed after the test. */
+/** What the running test opened through its cluster handle (coordinators, routes), and its namespace: closed after the test. */
 final class Opened {
-    private final List<Coordinator> coordinators = new ArrayList<>();
+    private final List<AutoCloseable> coordinators = new ArrayList<>();
     private String namespace = "none";
 
     synchronized String namespace() {
@@ -17,20 +16,27 @@ final class Opened {
         this.namespace = testNamespace;
     }
 
-    synchronized Coordinator track(Coordinator coordinator) {
-        coordinators.add(coordinator);
-        return coordinator;
+    synchronized <T extends AutoCloseable> T track(T opened) {
+        coordinators.add(opened);
+        return opened;
     }
 
-    /** Closes every coordinator of the test, newest first; closing is idempotent, so one the test closed is fine. */
+    /**
+     * Closes every coordinator and route of the test, newest first; closing is idempotent, so one the test
+     * closed is fine.
+     */
     void closeAll() {
-        List<Coordinator> all;
+        List<AutoCloseable> all;
         synchronized (this) {
             all = new ArrayList<>(coordinators);
             coordinators.clear();
         }
         for (int i = all.size() - 1; i >= 0; i--) {
-            all.get(i).close();
+            try {
+                all.get(i).close();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not close " + all.get(i), e);
+            }
         }
     }
 }

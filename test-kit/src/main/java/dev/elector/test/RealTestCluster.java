@@ -4,6 +4,7 @@ import dev.elector.Coordinator;
 import dev.elector.Durations;
 import dev.elector.test.cluster.ClusterUnderTest;
 import dev.elector.test.cluster.EtcdCluster;
+import dev.elector.test.cluster.TcpProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,22 @@ final class RealTestCluster implements TestCluster {
 
     @Override
     public String uri() {
-        return cluster.uri(opened.namespace()).replaceFirst("sessionTimeout=[^&]*", "sessionTimeout=" + Durations.format(sessionTimeout));
+        return withTimeout(cluster.uri(opened.namespace()));
+    }
+
+    private String withTimeout(String uri) {
+        return uri.replaceFirst("sessionTimeout=[^&]*", "sessionTimeout=" + Durations.format(sessionTimeout));
+    }
+
+    @Override
+    public Route route() {
+        List<TcpProxy> proxies = cluster.addresses().stream().map(TcpProxy::new).toList();
+        return opened.track(new Route(proxies, withTimeout(cluster.uriFor(proxies.stream().map(TcpProxy::address).toList(), opened.namespace()))));
+    }
+
+    @Override
+    public Coordinator connect(Route route) {
+        return opened.track(Coordinator.connect(route.uri(), cluster.options()));
     }
 
     @Override
@@ -135,8 +151,8 @@ final class RealTestCluster implements TestCluster {
             etcd.revokeLeaseOf(opened.namespace(), election, participantId);
             return;
         }
-        throw new UnsupportedOperationException("ZooKeeper ends a session only when its client is silent past the session timeout;"
-                + " pause the members it talks to (pause(member)) or use ETCD or IN_MEMORY to expire one at once");
+        throw new UnsupportedOperationException("ZooKeeper ends a session only when its client is silent past the session timeout:"
+                + " connect the participant through route() and partition() it, or use ETCD or IN_MEMORY to expire one at once");
     }
 
     @Override

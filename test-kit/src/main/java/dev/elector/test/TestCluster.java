@@ -32,6 +32,22 @@ public interface TestCluster {
     Coordinator connect();
 
     /**
+     * Opens a route of its own to every member, through proxies the test can cut; closed after the test.
+     *
+     * @return the route
+     * @throws UnsupportedOperationException on the in-memory tier, which has no network
+     */
+    Route route();
+
+    /**
+     * Connects a coordinator through {@code route}; it is closed after the test, if the test did not.
+     *
+     * @param route a route of this cluster
+     * @return a connected coordinator
+     */
+    Coordinator connect(Route route);
+
+    /**
      * The session timeout the URIs ask for.
      *
      * @return the session timeout
@@ -108,7 +124,8 @@ public interface TestCluster {
     /**
      * Ends the session of the participant's coordinator on the server, with all its entries, as a server
      * does when it stops hearing from a client. In memory at once; on etcd by revoking its lease. A
-     * ZooKeeper session ends only when its owner is silent past the timeout: partition it instead.
+     * ZooKeeper session ends only when its owner is silent past the timeout: connect the participant
+     * through {@link #route()} and partition it instead.
      *
      * @param election an election the participant stands in
      * @param participantId the participant

@@ -1,4 +1,4 @@
-package dev.elector.cli;
+package dev.elector.test.cluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,14 +10,19 @@ import java.util.stream.Stream;
 import org.apache.zookeeper.server.embedded.ExitHandler;
 import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
 
-/** A single-node ZooKeeper in this JVM on 127.0.0.1, with a data directory deleted on close. */
-final class EmbeddedZooKeeper implements AutoCloseable {
-    private final ZooKeeperServerEmbedded server;
+/**
+ * A single-node ZooKeeper in this JVM on 127.0.0.1, with a data directory deleted on close: the kit's
+ * {@code EMBEDDED_ZOOKEEPER} tier, and the {@code elector} command's dev-server and demo.
+ */
+public final class EmbeddedZooKeeper implements ZooKeeperEnsemble {
+    private ZooKeeperServerEmbedded server;
     private final Path dir;
     private final int port;
+    private final int tickMillis;
 
-    private EmbeddedZooKeeper(ZooKeeperServerEmbedded server, Path dir, int port) {
+    private EmbeddedZooKeeper(ZooKeeperServerEmbedded server, Path dir, int port, int tickMillis) {
         this.server = server;
+        this.tickMillis = tickMillis;
         this.dir = dir;
         this.port = port;
     }
@@ -26,32 +31,56 @@ final class EmbeddedZooKeeper implements AutoCloseable {
      * Starts a server; {@code tickMillis} bounds the session timeouts it grants to 2 to 20 ticks.
      *
      * @param port the client port, or 0 for a free one
+     * @param tickMillis ZooKeeper's tick
+     * @return the running server
+     * @throws IllegalArgumentException if the port is taken
+     * @throws IllegalStateException if the server did not start
      */
-    static EmbeddedZooKeeper start(int port, int tickMillis) throws Exception {
+    public static EmbeddedZooKeeper start(int port, int tickMillis) throws IOException {
         int chosen = port == 0 ? freePort() : checkFree(port);
         Path dir = Files.createTempDirectory(Files.isWritable(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir")),
                 "elector-zk-");
+        try {
+            return new EmbeddedZooKeeper(launch(dir, chosen, tickMillis), dir, chosen, tickMillis);
+        } catch (RuntimeException e) {
+            delete(dir);
+            throw e;
+        }
+    }
+
+    private static ZooKeeperServerEmbedded launch(Path dir, int port, int tickMillis) {
         Properties config = new Properties();
         config.setProperty("tickTime", Integer.toString(tickMillis));
-        config.setProperty("clientPort", Integer.toString(chosen));
+        config.setProperty("clientPort", Integer.toString(port));
         config.setProperty("clientPortAddress", "127.0.0.1");
         config.setProperty("admin.enableServer", "false");
         config.setProperty("4lw.commands.whitelist", "srvr,ruok");
         try {
             ZooKeeperServerEmbedded server = ZooKeeperServerEmbedded.builder().baseDir(dir).configuration(config).exitHandler(ExitHandler.LOG_ONLY).build();
             server.start(10_000);
-            return new EmbeddedZooKeeper(server, dir, chosen);
+            return server;
         } catch (Exception e) {
-            delete(dir);
-            throw new IllegalStateException("could not start ZooKeeper on 127.0.0.1:" + chosen + ": " + Main.oneLine(e), e);
+            throw new IllegalStateException("could not start ZooKeeper on 127.0.0.1:" + port + ": " + e.getMessage(), e);
         }
     }
 
-    int port() {
+    /**
+     * The client port.
+     *
+     * @return the port
+     */
+    public int port() {
         return port;
     }
 
-    String uri(String namespace, String options) {
+    /**
+     * A {@code zk://} URI to this server.
+     *
+     * @param namespace the namespace
+     * @param options URI options such as {@code sessionTimeout=2s}, or empty
+     * @return the URI
+     */
+    public String uri(String namespace, String options) {
         return "zk://127.0.0.1:" + port + "/" + namespace + (options.isEmpty() ? "" : "?" + options);
     }
 
@@ -74,8 +103,45 @@ final class EmbeddedZooKeeper implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        server.close();
+    public int size() {
+        return 1;
+    }
+
+    @Override
+    public String address(int member) {
+        return "127.0.0.1:" + port;
+    }
+
+    @Override
+    public void pause(int member) {
+        throw new UnsupportedOperationException("an embedded server runs in the test's own JVM and cannot be paused: use ZOOKEEPER for pauses");
+    }
+
+    @Override
+    public void resume(int member) {
+        pause(member);
+    }
+
+    /** Stops the server, keeping its data, as a crash would. */
+    @Override
+    public synchronized void kill(int member) {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+
+    /** Starts the server again on its data and port. */
+    @Override
+    public synchronized void restart(int member) {
+        if (server == null) {
+            server = launch(dir, port, tickMillis);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        kill(0);
         delete(dir);
     }
 
