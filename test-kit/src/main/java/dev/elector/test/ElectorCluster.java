@@ -11,8 +11,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Gives a test class a cluster: its tests take a {@link TestCluster} or a ready
  * {@link dev.elector.Coordinator} as a parameter. The cluster is started once for the class and stopped
- * after it; each test gets a namespace of its own, and whatever coordinator a test was handed or opened
- * through the handle is closed after it.
+ * after it, or shared by {@link #shared() name}; each test gets a namespace of its own, and whatever
+ * coordinator or route a test was handed or opened through the handle is closed after it. The same
+ * settings can come from a field instead: {@code @RegisterExtension static ElectorClusterExtension
+ * cluster = ElectorClusterExtension.builder()...build();}.
  *
  * <pre>{@code
  * @ElectorCluster(backend = ElectorCluster.Backend.IN_MEMORY)
@@ -48,6 +50,14 @@ public @interface ElectorCluster {
      * @return the session timeout, e.g. {@code "3s"}
      */
     String sessionTimeout() default "3s";
+
+    /**
+     * A name to share the cluster by: every test class that asks for the same name gets the same cluster,
+     * started once and stopped when all tests are done. Empty: the class's own, stopped after it.
+     *
+     * @return the name, or empty
+     */
+    String shared() default "";
 
     /** The tiers. */
     enum Backend {

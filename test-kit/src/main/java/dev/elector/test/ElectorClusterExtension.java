@@ -30,13 +30,101 @@ public final class ElectorClusterExtension implements ExecutionCondition, Before
     private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(ElectorClusterExtension.class);
     private static final AtomicInteger TESTS = new AtomicInteger();
 
+    /** The settings of a field-registered extension; null when they come from {@link ElectorCluster}. */
+    private final Settings settings;
+
     /** Made by JUnit, from {@link ElectorCluster}'s {@code @ExtendWith}. */
     public ElectorClusterExtension() {
+        this.settings = null;
+    }
+
+    private ElectorClusterExtension(Settings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * Settings for a field: {@code @RegisterExtension static ElectorClusterExtension cluster = ...}.
+     *
+     * @return a builder with {@link ElectorCluster}'s defaults
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The settings, from a field's builder or from {@link ElectorCluster}. */
+    private record Settings(ElectorCluster.Backend backend, int nodes, String sessionTimeout, String shared) {
+        static Settings of(ElectorCluster a) {
+            return new Settings(a.backend(), a.nodes(), a.sessionTimeout(), a.shared());
+        }
+    }
+
+    /** Builds a field-registered extension; the values mean what {@link ElectorCluster}'s do. */
+    public static final class Builder {
+        private ElectorCluster.Backend backend = ElectorCluster.Backend.IN_MEMORY;
+        private int nodes = 3;
+        private String sessionTimeout = "3s";
+        private String shared = "";
+
+        private Builder() {
+        }
+
+        /**
+         * The tier.
+         *
+         * @param value the tier
+         * @return this builder
+         */
+        public Builder backend(ElectorCluster.Backend value) {
+            this.backend = java.util.Objects.requireNonNull(value, "backend");
+            return this;
+        }
+
+        /**
+         * Members of a real cluster, 1 or 3.
+         *
+         * @param value the member count
+         * @return this builder
+         */
+        public Builder nodes(int value) {
+            this.nodes = value;
+            return this;
+        }
+
+        /**
+         * The session timeout, e.g. {@code "3s"}.
+         *
+         * @param value the timeout in Elector's duration syntax
+         * @return this builder
+         */
+        public Builder sessionTimeout(String value) {
+            this.sessionTimeout = java.util.Objects.requireNonNull(value, "sessionTimeout");
+            return this;
+        }
+
+        /**
+         * A name to share the cluster by.
+         *
+         * @param value the name, or empty
+         * @return this builder
+         */
+        public Builder shared(String value) {
+            this.shared = java.util.Objects.requireNonNull(value, "shared");
+            return this;
+        }
+
+        /**
+         * The extension.
+         *
+         * @return the extension, to register with {@code @RegisterExtension}
+         */
+        public ElectorClusterExtension build() {
+            return new ElectorClusterExtension(new Settings(backend, nodes, sessionTimeout, shared));
+        }
     }
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        ElectorCluster config = config(context);
+        Settings config = config(context);
         if (config.backend() == ElectorCluster.Backend.ETCD && !onPath("etcd")) {
             return ConditionEvaluationResult.disabled("no etcd binary on the PATH: install etcd (Debian: apt-get install etcd-server"
                     + " etcd-client) to run the ETCD tier");
@@ -53,7 +141,10 @@ public final class ElectorClusterExtension implements ExecutionCondition, Before
         return false;
     }
 
-    private static ElectorCluster config(ExtensionContext context) {
+    private Settings config(ExtensionContext context) {
+        if (settings != null) {
+            return settings;
+        }
         Class<?> type = context.getRequiredTestClass();
         ElectorCluster config = type.getAnnotation(ElectorCluster.class);
         while (config == null && type.getEnclosingClass() != null) {
@@ -61,14 +152,27 @@ public final class ElectorClusterExtension implements ExecutionCondition, Before
             config = type.getAnnotation(ElectorCluster.class);
         }
         if (config == null) {
-            throw new ExtensionConfigurationException("ElectorClusterExtension needs @ElectorCluster on " + context.getRequiredTestClass().getName());
+            throw new ExtensionConfigurationException("ElectorClusterExtension needs @ElectorCluster on " + context.getRequiredTestClass().getName()
+                    + ", or settings from ElectorClusterExtension.builder()");
         }
-        return config;
+        return Settings.of(config);
     }
 
-    /** The class's cluster, started on first use and stopped when the class is done. */
-    private static Held held(ExtensionContext context) {
-        return classContext(context).getStore(STORE).getOrComputeIfAbsent("cluster", key -> start(config(context)), Held.class);
+    /**
+     * The class's cluster, started on first use and stopped when the class is done; or the one shared by
+     * its name, held by the root context and stopped when every test is done.
+     */
+    private Held held(ExtensionContext context) {
+        Settings config = config(context);
+        if (config.shared().isEmpty()) {
+            return classContext(context).getStore(STORE).getOrComputeIfAbsent("cluster", key -> start(config), Held.class);
+        }
+        Held shared = context.getRoot().getStore(STORE).getOrComputeIfAbsent("shared:" + config.shared(), key -> start(config), Held.class);
+        if (!shared.settings().equals(config)) {
+            throw new ExtensionConfigurationException("the cluster shared as '" + config.shared() + "' was started with " + shared.settings()
+                    + ", not " + config + ": give different settings another name");
+        }
+        return shared;
     }
 
     private static ExtensionContext classContext(ExtensionContext context) {
@@ -79,14 +183,14 @@ public final class ElectorClusterExtension implements ExecutionCondition, Before
         return c;
     }
 
-    private static Held start(ElectorCluster config) {
+    private static Held start(Settings config) {
         Duration sessionTimeout = Durations.parse("@ElectorCluster sessionTimeout", config.sessionTimeout());
         if (sessionTimeout.isZero() || sessionTimeout.isNegative()) {
             throw new ExtensionConfigurationException("@ElectorCluster sessionTimeout '" + config.sessionTimeout() + "' must be positive");
         }
         Opened opened = new Opened();
         if (config.backend() == ElectorCluster.Backend.IN_MEMORY) {
-            return new Held(new InMemoryTestCluster(sessionTimeout, opened), opened, null);
+            return new Held(config, new InMemoryTestCluster(sessionTimeout, opened), opened, null);
         }
         if (config.nodes() != 1 && config.nodes() != 3) {
             throw new ExtensionConfigurationException("@ElectorCluster nodes " + config.nodes() + " must be 1 or 3");
@@ -96,7 +200,7 @@ public final class ElectorClusterExtension implements ExecutionCondition, Before
             case ZOOKEEPER -> new ZooKeeperCluster(ProcessEnsemble.start(config.nodes()));
             default -> EtcdCluster.start(config.nodes());
         };
-        return new Held(new RealTestCluster(config.backend(), cluster, sessionTimeout, opened), opened, cluster);
+        return new Held(config, new RealTestCluster(config.backend(), cluster, sessionTimeout, opened), opened, cluster);
     }
 
     private static EmbeddedZooKeeper embedded() {
@@ -135,7 +239,7 @@ public final class ElectorClusterExtension implements ExecutionCondition, Before
     }
 
     /** A class's cluster in the store: JUnit closes it after the class. */
-    private record Held(TestCluster handle, Opened opened, ClusterUnderTest processes) implements ExtensionContext.Store.CloseableResource {
+    private record Held(Settings settings, TestCluster handle, Opened opened, ClusterUnderTest processes) implements ExtensionContext.Store.CloseableResource {
         @Override
         public void close() {
             opened.closeAll();
