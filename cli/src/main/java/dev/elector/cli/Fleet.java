@@ -1,5 +1,6 @@
 package dev.elector.cli;
 
+import dev.elector.test.cluster.ParticipantMain;
 import dev.elector.test.cluster.Processes;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,7 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Participants in JVMs of their own ({@link DemoParticipant}), each running a leader-only job that writes
+ * Participants in JVMs of their own ({@link ParticipantMain}), each running a leader-only job that writes
  * to the fenced resource of a {@link History}. They can be SIGKILLed, SIGSTOPped and resumed one by one,
  * asked to resign, or told to leave. The demo uses it, and so does the fault-injection suite.
  */
@@ -72,8 +73,8 @@ public final class Fleet implements AutoCloseable {
     public synchronized String spawn(String uri) {
         String id = "p" + nextId++;
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classpath,
-                DemoParticipant.class.getName(), uri, id, election, Long.toString(jobPeriod.toMillis()));
+                "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=off", "-cp", classpath,
+                ParticipantMain.class.getName(), uri, election, id, "job=" + jobPeriod.toMillis());
         try {
             Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             processes.put(id, p);

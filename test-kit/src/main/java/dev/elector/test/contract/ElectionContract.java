@@ -241,9 +241,9 @@ public abstract class ElectionContract {
         }
         await().atMost(WAIT).until(() -> lines.stream().anyMatch(l -> l.startsWith("REVOKED")) && local.first("elected").isPresent());
         // System.nanoTime() is CLOCK_MONOTONIC on Linux: comparable across the two JVMs on this host.
-        long childRevokedAt = field(lines, "REVOKED", 3);
+        long childRevokedAt = field(lines, "REVOKED", 2);
         long electedAt = local.first("elected").orElseThrow().at();
-        String reason = lines.stream().filter(l -> l.startsWith("REVOKED")).findFirst().orElseThrow().split(" ")[2];
+        String reason = lines.stream().filter(l -> l.startsWith("REVOKED")).findFirst().orElseThrow().split(" ")[4];
         System.out.printf("[%s] paused server, leader in another JVM: stepped down %d ms before the next was elected (%s)%n",
                 cluster().backendName(), (electedAt - childRevokedAt) / 1_000_000, reason);
         assertEquals("DEADLINE_PASSED", reason);
