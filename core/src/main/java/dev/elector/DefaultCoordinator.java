@@ -153,7 +153,7 @@ final class DefaultCoordinator implements Coordinator {
             throw new CoordinatorUnavailableException("Interrupted while connecting to " + spec.uri(), e);
         } catch (ExecutionException | TimeoutException e) {
             throw new CoordinatorUnavailableException("The first session renewal with " + spec.uri() + " was not acknowledged within "
-                    + limit, e instanceof ExecutionException ? e.getCause() : e);
+                    + Durations.format(limit), e instanceof ExecutionException ? e.getCause() : e);
         }
         log.info("Connected to {} (session timeout {}, safety margin {})", spec.uri(), Durations.format(granted), Durations.format(spec.options().safetyMargin()));
     }
