@@ -1,5 +1,6 @@
 package dev.elector.cli;
 
+import dev.elector.test.cluster.History;
 import dev.elector.test.cluster.EmbeddedZooKeeper;
 import java.time.Duration;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.elector.cli;
 
+import dev.elector.test.cluster.History;
 import dev.elector.test.cluster.ParticipantMain;
 import dev.elector.test.cluster.Processes;
 import java.io.BufferedReader;

@@ -2,6 +2,7 @@ package dev.elector.cli;
 
 import dev.elector.Durations;
 import dev.elector.Leadership;
+import dev.elector.test.cluster.Processes;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -77,14 +78,9 @@ final class Supervised {
             }
             return;
         }
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
-            if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
-                return;
-            }
+        if (Processes.onPath(name).isEmpty()) {
+            throw new IllegalArgumentException("the command '" + name + "' was not found on the PATH");
         }
-        throw new IllegalArgumentException("the command '" + name + "' was not found on the PATH");
     }
 
     /** Starts {@code argv} for {@code term}, on the calling thread (see the class comment). */

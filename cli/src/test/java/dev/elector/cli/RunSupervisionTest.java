@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.elector.test.cluster.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,15 +26,10 @@ class RunSupervisionTest extends WithEmbeddedZooKeeper {
 
     private Process run(String election, Path log, String... argsAfterRun) throws IOException {
         List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx96m",
-                "-XX:TieredStopAtLevel=1", "-cp", classpath(), "dev.elector.cli.Main", "run", "--connect", server.uri("runs", ""),
+                "-XX:TieredStopAtLevel=1", "-cp", Processes.testClasspath(), "dev.elector.cli.Main", "run", "--connect", server.uri("runs", ""),
                 "--election", election, "--ttl", "2s"));
         line.addAll(List.of(argsAfterRun));
         return new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    private static String classpath() {
-        String cp = System.getProperty("surefire.test.class.path");
-        return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
     }
 
     private static String read(Path log) {

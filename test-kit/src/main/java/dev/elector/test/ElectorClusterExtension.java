@@ -6,10 +6,8 @@ import dev.elector.test.cluster.ClusterUnderTest;
 import dev.elector.test.cluster.EmbeddedZooKeeper;
 import dev.elector.test.cluster.EtcdCluster;
 import dev.elector.test.cluster.ProcessEnsemble;
+import dev.elector.test.cluster.Processes;
 import dev.elector.test.cluster.ZooKeeperCluster;
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -125,20 +123,11 @@ public final class ElectorClusterExtension implements ExecutionCondition, Before
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         Settings config = config(context);
-        if (config.backend() == ElectorCluster.Backend.ETCD && !onPath("etcd")) {
+        if (config.backend() == ElectorCluster.Backend.ETCD && Processes.onPath("etcd").isEmpty()) {
             return ConditionEvaluationResult.disabled("no etcd binary on the PATH: install etcd (Debian: apt-get install etcd-server"
                     + " etcd-client) to run the ETCD tier");
         }
         return ConditionEvaluationResult.enabled("the " + config.backend() + " tier can run here");
-    }
-
-    private static boolean onPath(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private Settings config(ExtensionContext context) {

@@ -1,35 +1,24 @@
 package dev.elector.test;
 
+import dev.elector.Durations;
 import dev.elector.Election;
 import dev.elector.ElectionListener;
 import dev.elector.Leadership;
 import dev.elector.RevocationReason;
+import dev.elector.test.cluster.History;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * The terms a test's participants believed they held, recorded from their own listeners, and the checks
- * of the fault suite over them: no two believed-leader intervals overlap, where an interval ends at the
- * term's revocation or, if sooner, at its own validity deadline; tokens strictly increase from term to
- * term; and a leader is elected within a bound. Thread-safe.
+ * The terms a test's participants believed they held, recorded from their own listeners into the same
+ * {@link History} the fault suite checks, with its checks as assertions: no two believed-leader intervals
+ * overlap, where an interval ends at the term's revocation or, if sooner, at its own validity deadline;
+ * tokens strictly increase from term to term; and a leader is elected within a bound. Thread-safe.
  */
 public final class LeadershipHistory {
-    /**
-     * One term as its holder saw it, on the history's clock.
-     *
-     * @param participantId who held it
-     * @param token its fencing token
-     * @param startNanos when it was elected
-     * @param endNanos when it ended: revoked, or its deadline if that came first; {@code Long.MAX_VALUE} while held
-     */
-    public record Term(String participantId, long token, long startNanos, long endNanos) {
-    }
-
     private final LongSupplier clock;
-    private final List<Term> terms = new ArrayList<>();
+    private final History history = new History();
 
     private LeadershipHistory(LongSupplier clock) {
         this.clock = clock;
@@ -55,74 +44,48 @@ public final class LeadershipHistory {
         election.addListener(new ElectionListener() {
             @Override
             public void elected(Leadership term) {
-                begin(term);
+                history.elected(term.participantId(), term.fencingToken(), clock.getAsLong());
             }
 
             @Override
             public void revoked(Leadership term, RevocationReason reason) {
-                end(term);
+                long now = clock.getAsLong();
+                long deadline = term.validUntilNanos();
+                history.ended(term.participantId(), term.fencingToken(), deadline - now < 0 ? deadline : now);
             }
         });
         return election;
     }
 
-    private synchronized void begin(Leadership term) {
-        terms.add(new Term(term.participantId(), term.fencingToken(), clock.getAsLong(), Long.MAX_VALUE));
-    }
-
-    private synchronized void end(Leadership term) {
-        for (int i = terms.size() - 1; i >= 0; i--) {
-            Term t = terms.get(i);
-            if (t.participantId().equals(term.participantId()) && t.token() == term.fencingToken() && t.endNanos() == Long.MAX_VALUE) {
-                long now = clock.getAsLong();
-                long deadline = term.validUntilNanos();
-                terms.set(i, new Term(t.participantId(), t.token(), t.startNanos(), deadline - now < 0 ? deadline : now));
-                return;
-            }
-        }
-    }
-
     /**
-     * The terms so far, by start.
+     * The terms so far, in election order, on the history's clock; a term still held ends at {@code Long.MAX_VALUE}.
      *
      * @return a copy
      */
-    public synchronized List<Term> terms() {
-        List<Term> copy = new ArrayList<>(terms);
-        copy.sort(Comparator.comparingLong(Term::startNanos));
-        return copy;
+    public List<History.Term> terms() {
+        return history.terms();
     }
 
     /**
-     * Fails if two participants' believed-leader intervals overlap.
+     * Fails if two believed-leader intervals overlap.
      *
-     * @throws AssertionError naming the two terms
+     * @throws AssertionError with the overlap and the terms
      */
     public void assertNoOverlap() {
-        List<Term> all = terms();
-        for (int i = 0; i < all.size(); i++) {
-            for (int j = i + 1; j < all.size(); j++) {
-                Term a = all.get(i);
-                Term b = all.get(j);
-                if (!a.participantId().equals(b.participantId()) && b.startNanos() < a.endNanos()) {
-                    throw new AssertionError("two leaders at once: " + a + " overlaps " + b + " by "
-                            + Duration.ofNanos(Math.min(a.endNanos(), b.endNanos()) - b.startNanos()).toMillis() + " ms");
-                }
-            }
+        long overlap = history.maxOverlapNanos(now());
+        if (overlap > 0) {
+            throw new AssertionError("two leaders at once, for " + Duration.ofNanos(overlap).toMillis() + " ms: " + terms());
         }
     }
 
     /**
      * Fails unless every term's token is greater than the one before it.
      *
-     * @throws AssertionError naming the terms out of order
+     * @throws AssertionError with the terms
      */
     public void assertTokensIncrease() {
-        List<Term> all = terms();
-        for (int i = 1; i < all.size(); i++) {
-            if (all.get(i).token() <= all.get(i - 1).token()) {
-                throw new AssertionError("a token did not increase: " + all.get(i - 1) + " then " + all.get(i));
-            }
+        if (!history.tokensIncreasing()) {
+            throw new AssertionError("a token did not increase: " + terms());
         }
     }
 
@@ -134,12 +97,12 @@ public final class LeadershipHistory {
      * @throws AssertionError with the terms
      */
     public void assertLeaderWithin(long sinceNanos, Duration bound) {
-        for (Term t : terms()) {
-            if (t.startNanos() - sinceNanos >= 0 && t.startNanos() - sinceNanos <= bound.toNanos()) {
+        for (History.Term t : terms()) {
+            if (t.start() - sinceNanos >= 0 && t.start() - sinceNanos <= bound.toNanos()) {
                 return;
             }
         }
-        throw new AssertionError("no leader was elected within " + dev.elector.Durations.format(bound) + ": " + terms());
+        throw new AssertionError("no leader was elected within " + Durations.format(bound) + ": " + terms());
     }
 
     /**

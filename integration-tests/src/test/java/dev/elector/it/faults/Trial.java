@@ -5,7 +5,7 @@ import dev.elector.test.cluster.TcpProxy;
 import static org.awaitility.Awaitility.await;
 
 import dev.elector.cli.Fleet;
-import dev.elector.cli.History;
+import dev.elector.test.cluster.History;
 import dev.elector.test.cluster.ClusterUnderTest;
 import dev.elector.test.cluster.Processes;
 import java.time.Duration;

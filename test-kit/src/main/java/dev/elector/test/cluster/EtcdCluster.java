@@ -80,13 +80,8 @@ public final class EtcdCluster implements ClusterUnderTest, Processes.Launchable
     }
 
     static String binary(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            Path candidate = Path.of(dir, name);
-            if (Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        throw new IllegalStateException(name + " is not installed: run scripts/test, which installs Debian's etcd-server and etcd-client");
+        return Processes.onPath(name).map(Path::toString).orElseThrow(() ->
+                new IllegalStateException(name + " is not installed: run scripts/test, which installs Debian's etcd-server and etcd-client"));
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.elector.cli;
+package dev.elector.test.cluster;
 
 import java.util.ArrayList;
 import java.util.List;

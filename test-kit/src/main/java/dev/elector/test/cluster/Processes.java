@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -79,6 +80,23 @@ public final class Processes {
             }
         }
         return false;
+    }
+
+    /**
+     * Where {@code name} is found on the {@code PATH}, as a shell would find it: the first executable file
+     * of that name, an empty entry meaning the current folder.
+     *
+     * @param name a program's name, without a {@code /}
+     * @return its path, or empty if it is not on the PATH
+     */
+    public static Optional<Path> onPath(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(java.io.File.pathSeparator, -1)) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
+            if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
     }
 
     /** A port that was free on 127.0.0.1 a moment ago. */
