@@ -305,6 +305,8 @@ class ElectionStateMachineTest {
             }
         });
         observer.start();
+        // The first listing must land before a joins, or it may already hold a and the empty queue is never heard.
+        await().atMost(WAIT).until(() -> queues.contains(List.of()));
         Election a = candidate(c, "a", new RecordingListener());
         await().atMost(WAIT).until(() -> queues.contains(List.of("a")));
         Election b = candidate(c, "b", new RecordingListener());
