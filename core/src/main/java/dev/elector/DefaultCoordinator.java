@@ -90,7 +90,8 @@ final class DefaultCoordinator implements Coordinator {
                 epoch -> {
                     moveTo(ConnectionState.SESSION_LOST);
                     forEachElection(c -> c.sessionChanged(epoch));
-                });
+                },
+                (roundTrip, failure) -> connectionListeners.tell(l -> l.renewed(roundTrip, failure)));
     }
 
     static Coordinator connect(String uri, CoordinatorOptions options) {

@@ -2,8 +2,10 @@ package dev.elector;
 
 import dev.elector.spi.Backend;
 import dev.elector.spi.SessionListener;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +25,7 @@ final class Liveness implements SessionListener {
     private final Runnable onExpired;
     private final Runnable onRestored;
     private final LongConsumer onSessionChanged;
+    private final BiConsumer<Duration, Throwable> onRenewal;
 
     private volatile Backend backend;
     private volatile long epoch;
@@ -36,13 +39,16 @@ final class Liveness implements SessionListener {
      * @param onRestored run on a backend thread when a renewal is acknowledged while the session was not
      *     valid: after connecting, after a new session, or after the deadline passed
      * @param onSessionChanged run on a backend thread with the new session id (0 while there is none)
+     * @param onRenewal run on a backend thread with each renewal's round trip and failure (or null)
      */
-    Liveness(Clock clock, long marginNanos, Runnable onExpired, Runnable onRestored, LongConsumer onSessionChanged) {
+    Liveness(Clock clock, long marginNanos, Runnable onExpired, Runnable onRestored, LongConsumer onSessionChanged,
+            BiConsumer<Duration, Throwable> onRenewal) {
         this.clock = clock;
         this.marginNanos = marginNanos;
         this.onExpired = onExpired;
         this.onRestored = onRestored;
         this.onSessionChanged = onSessionChanged;
+        this.onRenewal = onRenewal;
         this.deadline = clock.nanoTime();
     }
 
@@ -97,6 +103,7 @@ final class Liveness implements SessionListener {
         long sentAt = clock.nanoTime();
         CompletableFuture<Void> done = new CompletableFuture<>();
         backend.renew().whenComplete((ok, error) -> {
+            onRenewal.accept(Duration.ofNanos(clock.nanoTime() - sentAt), error);
             if (error == null) {
                 if (acknowledged(sentEpoch, sentAt)) {
                     onRestored.run();

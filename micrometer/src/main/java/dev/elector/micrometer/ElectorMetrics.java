@@ -1,5 +1,6 @@
 package dev.elector.micrometer;
 
+import dev.elector.ConnectionListener;
 import dev.elector.ConnectionState;
 import dev.elector.Coordinator;
 import dev.elector.Election;
@@ -42,6 +43,8 @@ import java.util.concurrent.TimeUnit;
  *   <tr><td>{@code elector.leader.changes}</td><td>counter</td><td>election</td><td>changes of leader an observer saw</td></tr>
  *   <tr><td>{@code elector.connection.state}</td><td>gauge</td><td>backend</td><td>1 while {@link ConnectionState#CONNECTED}, else 0</td></tr>
  *   <tr><td>{@code elector.connection.suspensions}</td><td>counter</td><td>backend</td><td>renewals not acknowledged in time</td></tr>
+ *   <tr><td>{@code elector.renewal}</td><td>timer</td><td>backend, outcome</td><td>round trip of each session renewal: success or
+ *       failure</td></tr>
  *   <tr><td>{@code elector.session.losses}</td><td>counter</td><td>backend</td><td>sessions the server ended</td></tr>
  *   <tr><td>{@code elector.job.runs}</td><td>timer</td><td>job, outcome</td><td>each run: success, failure or interrupted</td></tr>
  *   <tr><td>{@code elector.job.overruns}</td><td>counter</td><td>job</td><td>runs still going at their term's deadline</td></tr>
@@ -67,11 +70,21 @@ public final class ElectorMetrics {
         Counter suspensions = Counter.builder("elector.connection.suspensions").tags(tags)
                 .description("Renewals not acknowledged before the validity deadline").register(registry);
         Counter losses = Counter.builder("elector.session.losses").tags(tags).description("Sessions the server ended").register(registry);
-        coordinator.addConnectionListener(state -> {
-            if (state == ConnectionState.SUSPENDED) {
-                suspensions.increment();
-            } else if (state == ConnectionState.SESSION_LOST) {
-                losses.increment();
+        Timer acknowledged = renewals(registry, tags, "success");
+        Timer failed = renewals(registry, tags, "failure");
+        coordinator.addConnectionListener(new ConnectionListener() {
+            @Override
+            public void stateChanged(ConnectionState state) {
+                if (state == ConnectionState.SUSPENDED) {
+                    suspensions.increment();
+                } else if (state == ConnectionState.SESSION_LOST) {
+                    losses.increment();
+                }
+            }
+
+            @Override
+            public void renewed(Duration roundTrip, Throwable failure) {
+                (failure == null ? acknowledged : failed).record(roundTrip);
             }
         });
     }
@@ -165,6 +178,10 @@ public final class ElectorMetrics {
                 skipped.increment();
             }
         };
+    }
+
+    private static Timer renewals(MeterRegistry registry, Tags tags, String outcome) {
+        return Timer.builder("elector.renewal").tags(tags.and("outcome", outcome)).description("Round trip of each session renewal").register(registry);
     }
 
     private static Timer runs(MeterRegistry registry, Tags tags, String outcome) {

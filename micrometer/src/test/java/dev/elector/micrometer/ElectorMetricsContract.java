@@ -49,6 +49,21 @@ abstract class ElectorMetricsContract {
     }
 
     @Test
+    void renewalRoundTripsAreTimed(TestCluster cluster) {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Coordinator coordinator = cluster.connect();
+        ElectorMetrics.bind(registry, coordinator);
+        // Renewals go out every fifth of the session timeout; the first came before the meters were bound.
+        await().atMost(WAIT).until(() -> {
+            cluster.advance(cluster.sessionTimeout().dividedBy(5));
+            return registry.get("elector.renewal").tag("outcome", "success").timer().count() >= 2;
+        });
+        assertTrue(registry.get("elector.renewal").tag("outcome", "success").timer().max(java.util.concurrent.TimeUnit.NANOSECONDS) > 0
+                || cluster.clock().isPresent(), "a real round trip takes time; a manual clock's may take none");
+        assertEquals(0, registry.get("elector.renewal").tag("outcome", "failure").timer().count());
+    }
+
+    @Test
     void jobRunsAreTimedByOutcome(TestCluster cluster) throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         Election election = cluster.connect().election("compaction").start();
