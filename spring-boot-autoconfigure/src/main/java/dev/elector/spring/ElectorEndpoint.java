@@ -39,7 +39,7 @@ public final class ElectorEndpoint {
     public Map<String, Object> elections() {
         Map<String, Object> all = new LinkedHashMap<>();
         for (String name : elections.names()) {
-            all.put(name, describe(name));
+            all.put(name, describe(elections, name));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("uri", elections.coordinator().uri());
@@ -56,7 +56,7 @@ public final class ElectorEndpoint {
      */
     @ReadOperation
     public Map<String, Object> election(@Selector String name) {
-        Map<String, Object> out = describe(name);
+        Map<String, Object> out = describe(elections, name);
         List<Map<String, Object>> queue = elections.get(name).participants().stream().map(ElectorEndpoint::participant).toList();
         out.put("participants", queue);
         return out;
@@ -73,21 +73,18 @@ public final class ElectorEndpoint {
         return Map.of("resigned", elections.get(name).resign());
     }
 
-    private Map<String, Object> describe(String name) {
+    /** One election as the endpoint and the health indicator show it, without a call to the cluster. */
+    static Map<String, Object> describe(Elections elections, String name) {
         Election e = elections.get(name);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("participantId", e.participantId());
-        out.put("role", role(e));
+        out.put("role", e.options().observer() ? "OBSERVER" : e.isLeader() ? "LEADER" : "CANDIDATE");
         e.leadership().ifPresent(t -> {
             out.put("fencingToken", t.fencingToken());
             out.put("validityMillis", t.remaining().toMillis());
         });
         elections.leader(name).ifPresent(p -> out.put("leader", participant(p)));
         return out;
-    }
-
-    static String role(Election e) {
-        return e.options().observer() ? "OBSERVER" : e.isLeader() ? "LEADER" : "CANDIDATE";
     }
 
     private static Map<String, Object> participant(Participant p) {

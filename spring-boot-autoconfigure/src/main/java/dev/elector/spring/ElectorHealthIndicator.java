@@ -1,7 +1,6 @@
 package dev.elector.spring;
 
 import dev.elector.ConnectionState;
-import dev.elector.Election;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.health.contributor.Health;
@@ -31,15 +30,7 @@ final class ElectorHealthIndicator implements HealthIndicator {
         health.withDetail("uri", elections.coordinator().uri()).withDetail("connection", state.name());
         Map<String, Object> roles = new LinkedHashMap<>();
         for (String name : elections.names()) {
-            Election e = elections.get(name);
-            Map<String, Object> one = new LinkedHashMap<>();
-            one.put("role", ElectorEndpoint.role(e));
-            e.leadership().ifPresent(t -> {
-                one.put("fencingToken", t.fencingToken());
-                one.put("validityMillis", t.remaining().toMillis());
-            });
-            elections.leader(name).ifPresent(p -> one.put("leader", p.id()));
-            roles.put(name, one);
+            roles.put(name, ElectorEndpoint.describe(elections, name));
         }
         return health.withDetail("elections", roles).build();
     }
