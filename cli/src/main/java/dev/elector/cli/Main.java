@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "elector", mixinStandardHelpOptions = true, version = "elector 0.1.0",
         description = "Leader election on ZooKeeper and etcd: run work on exactly one host at a time.",
-        subcommands = {DemoCommand.class, RunCommand.class, StatusCommand.class, DevServerCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, StatusCommand.class, DevServerCommand.class, PatternsCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     @Spec
     CommandSpec spec;
