@@ -60,7 +60,11 @@ public final class Fleet implements AutoCloseable {
         this.listener = listener;
     }
 
-    /** The history of terms and writes. */
+    /**
+     * The history of terms and writes.
+     *
+     * @return the history the participants' lines are recorded into
+     */
     public History history() {
         return history;
     }
@@ -110,22 +114,40 @@ public final class Fleet implements AutoCloseable {
         listener.event(id, f, accepted);
     }
 
-    /** How many lines of a kind a participant has reported. */
+    /**
+     * How many lines of a kind a participant has reported.
+     *
+     * @param id the participant, such as {@code p1}
+     * @param kind the line's first word, such as {@code ELECTED}
+     * @return the count so far
+     */
     public synchronized int count(String id, String kind) {
         return counts.getOrDefault(id, Map.of()).getOrDefault(kind, 0);
     }
 
-    /** The current leader, as the participants reported. */
+    /**
+     * The current leader, as the participants reported.
+     *
+     * @return its id, or empty if none believes it leads
+     */
     public Optional<String> leader() {
         return history.leader();
     }
 
-    /** The ids of the participants still running. */
+    /**
+     * The ids of the participants still running.
+     *
+     * @return the ids, in start order
+     */
     public synchronized List<String> ids() {
         return List.copyOf(processes.keySet());
     }
 
-    /** SIGKILLs a participant; whatever it believed ends now. */
+    /**
+     * SIGKILLs a participant; whatever it believed ends now.
+     *
+     * @param id the participant
+     */
     public void kill(String id) {
         Process p;
         synchronized (this) {
@@ -135,17 +157,29 @@ public final class Fleet implements AutoCloseable {
         p.destroyForcibly();
     }
 
-    /** SIGSTOPs a participant. */
+    /**
+     * SIGSTOPs a participant.
+     *
+     * @param id the participant
+     */
     public void pause(String id) {
         Processes.signal(process(id), "STOP");
     }
 
-    /** SIGCONTs a participant. */
+    /**
+     * SIGCONTs a participant.
+     *
+     * @param id the participant
+     */
     public void resume(String id) {
         Processes.signal(process(id), "CONT");
     }
 
-    /** Asks a participant to resign. */
+    /**
+     * Asks a participant to resign.
+     *
+     * @param id the participant
+     */
     public void resign(String id) {
         send(id, "resign");
     }
@@ -173,6 +207,7 @@ public final class Fleet implements AutoCloseable {
      *
      * @param limit how long to wait for each
      * @return whether all left by themselves
+     * @throws InterruptedException if the wait was interrupted
      */
     public boolean leaveAll(Duration limit) throws InterruptedException {
         List<String> ids = ids();

@@ -48,9 +48,14 @@ public record ElectorProperties(
         String password,
         Map<String, ElectionSettings> elections) {
 
-    /** Binds and fills the defaults. */
-    public ElectorProperties {
-        elections = elections == null ? Map.of() : Map.copyOf(elections);
+    /**
+     * The declared elections.
+     *
+     * @return every election under {@code elector.elections}, by name; empty if none is declared
+     */
+    @Override
+    public Map<String, ElectionSettings> elections() {
+        return elections == null ? Map.of() : Map.copyOf(elections);
     }
 
     /** How this instance stands in one election. */

@@ -150,17 +150,30 @@ public final class InMemoryCluster {
         });
     }
 
-    /** Watch notifications sent so far, as a server would count them. */
+    /**
+     * Watch notifications sent so far, as a server would count them.
+     *
+     * @return the count
+     */
     public synchronized long notificationsDelivered() {
         return delivered;
     }
 
-    /** Position reads served so far: a candidate reads its position before every claim. */
+    /**
+     * Position reads served so far: a candidate reads its position before every claim.
+     *
+     * @return the count
+     */
     public synchronized long positionReads() {
         return positionReads;
     }
 
-    /** How many watches wait on an entry; the state-machine tests check what a resign leaves behind. */
+    /**
+     * How many watches wait on an entry; the state-machine tests check what a resign leaves behind.
+     *
+     * @param entry the watched entry
+     * @return the count, 0 if none
+     */
     public synchronized int watchesOn(Entry entry) {
         return watches.getOrDefault("entry:" + entry.key(), List.of()).size();
     }
@@ -172,7 +185,12 @@ public final class InMemoryCluster {
         return new ArrayList<>(elections.getOrDefault(election, new TreeMap<>()).values());
     }
 
-    /** Deletes an entry, as an operator would, or as its owner does. */
+    /**
+     * Deletes an entry, as an operator would, or as its owner does; its watches fire. An entry already gone
+     * is left alone.
+     *
+     * @param entry the entry
+     */
     public synchronized void delete(Entry entry) {
         TreeMap<Long, Entry> queue = elections.get(entry.election());
         if (queue != null && queue.remove(entry.order()) != null) {
@@ -181,7 +199,11 @@ public final class InMemoryCluster {
         }
     }
 
-    /** Expires a session: every entry bound to it goes, as on a server. */
+    /**
+     * Expires a session: every entry bound to it goes, as on a server.
+     *
+     * @param owner the session's id, as {@link Entry#owner()} gives it
+     */
     public synchronized void expire(long owner) {
         for (TreeMap<Long, Entry> queue : elections.values()) {
             for (Entry entry : new ArrayList<>(queue.values())) {
@@ -192,7 +214,12 @@ public final class InMemoryCluster {
         }
     }
 
-    /** The entries of an election, head first. */
+    /**
+     * The entries of an election, head first.
+     *
+     * @param election the election's name
+     * @return a copy of its entries, empty if none
+     */
     public synchronized List<Entry> queue(String election) {
         return entries(election, null);
     }

@@ -14,6 +14,11 @@ public final class CapturedLog implements AutoCloseable {
     private final PrintStream original = System.err;
     private final ByteArrayOutputStream copy = new ByteArrayOutputStream();
 
+    /**
+     * Starts recording: from now until {@link #close()}, standard error goes through a copy.
+     *
+     * @return the recording
+     */
     public static CapturedLog start() {
         return new CapturedLog();
     }
@@ -39,6 +44,11 @@ public final class CapturedLog implements AutoCloseable {
         System.setErr(new PrintStream(tee, true, StandardCharsets.UTF_8));
     }
 
+    /**
+     * Everything written to standard error since {@link #start()}, as UTF-8.
+     *
+     * @return the text so far
+     */
     public String text() {
         synchronized (copy) {
             return copy.toString(StandardCharsets.UTF_8);

@@ -16,6 +16,13 @@ public final class ContainerEnsemble implements ZooKeeperEnsemble {
     private final Network network = Network.newNetwork();
     private final List<GenericContainer<?>> members = new ArrayList<>();
 
+    /**
+     * Starts {@code size} ZooKeeper containers on a network of their own, with the same tick as
+     * {@link ProcessEnsemble}, and waits until each listens on its client port.
+     *
+     * @param size the number of members
+     * @return the running ensemble
+     */
     @SuppressWarnings("resource") // closed in close()
     public static ContainerEnsemble start(int size) {
         ContainerEnsemble ensemble = new ContainerEnsemble();

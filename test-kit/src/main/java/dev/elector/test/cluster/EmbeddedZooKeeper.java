@@ -35,6 +35,7 @@ public final class EmbeddedZooKeeper implements ZooKeeperEnsemble {
      * @return the running server
      * @throws IllegalArgumentException if the port is taken
      * @throws IllegalStateException if the server did not start
+     * @throws IOException if the port cannot be checked or found, or the data directory cannot be made
      */
     public static EmbeddedZooKeeper start(int port, int tickMillis) throws IOException {
         int chosen = port == 0 ? freePort() : checkFree(port);

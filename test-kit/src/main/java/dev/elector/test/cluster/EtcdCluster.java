@@ -61,11 +61,23 @@ public final class EtcdCluster implements ClusterUnderTest, Processes.Launchable
         this.members = new Process[size];
     }
 
+    /**
+     * Starts a plain cluster: no TLS, no auth. Waits until every member reports healthy.
+     *
+     * @param size the number of members
+     * @return the running cluster
+     */
     public static EtcdCluster start(int size) {
         return start(size, null);
     }
 
-    /** A cluster that takes TLS clients with certificates of {@code pki}'s CA, with auth enabled; see above. */
+    /**
+     * A cluster that takes TLS clients with certificates of {@code pki}'s CA, with auth enabled; see above.
+     *
+     * @param size the number of members
+     * @param pki the certificates the servers present and trust
+     * @return the running cluster, its users and roles made
+     */
     public static EtcdCluster startSecured(int size, Pki pki) {
         return start(size, pki);
     }
@@ -144,11 +156,21 @@ public final class EtcdCluster implements ClusterUnderTest, Processes.Launchable
         etcdctlAs(null, "auth", "enable");
     }
 
-    /** The plain-HTTP port where a member serves health and metrics. */
+    /**
+     * The plain-HTTP port where a member serves health and metrics.
+     *
+     * @param member 0 to size() - 1
+     * @return the port
+     */
     public int metricsPort(int member) {
         return metricsPorts[member];
     }
 
+    /**
+     * Whether this cluster was started with {@link #startSecured}.
+     *
+     * @return true if it takes TLS and has auth enabled
+     */
     public boolean secured() {
         return pki != null;
     }
@@ -190,6 +212,11 @@ public final class EtcdCluster implements ClusterUnderTest, Processes.Launchable
         });
     }
 
+    /**
+     * The members' client addresses, as etcdctl's {@code --endpoints} takes them.
+     *
+     * @return {@code host:port} of every member, comma-separated
+     */
     public String endpoints() {
         return String.join(",", addresses());
     }
@@ -304,7 +331,11 @@ public final class EtcdCluster implements ClusterUnderTest, Processes.Launchable
         Processes.signal(members[member], "CONT");
     }
 
-    /** A jetcd client of the operator: root on a secured cluster. */
+    /**
+     * A jetcd client of the operator: root on a secured cluster.
+     *
+     * @return the client, made on first use and closed with the cluster
+     */
     public synchronized Client admin() {
         if (admin == null) {
             admin = client("root");
@@ -312,7 +343,12 @@ public final class EtcdCluster implements ClusterUnderTest, Processes.Launchable
         return admin;
     }
 
-    /** A raw jetcd client as {@code user}, with TLS and the user's certificate and password on a secured cluster. */
+    /**
+     * A raw jetcd client as {@code user}, with TLS and the user's certificate and password on a secured cluster.
+     *
+     * @param user a user of the PKI; ignored on a plain cluster
+     * @return a new client to every member, which the caller closes
+     */
     public Client client(String user) {
         io.etcd.jetcd.ClientBuilder b = Client.builder().endpoints(IntStream.range(0, size())
                 .mapToObj(i -> (pki == null ? "http://" : "https://") + "127.0.0.1:" + clientPorts[i]).toArray(String[]::new));
@@ -329,7 +365,13 @@ public final class EtcdCluster implements ClusterUnderTest, Processes.Launchable
         return b.build();
     }
 
-    /** The candidate keys under an election's prefix, oldest first. */
+    /**
+     * The candidate keys under an election's prefix, oldest first.
+     *
+     * @param namespace the namespace the election lives under
+     * @param election the election's name
+     * @return the keys with their values, by creation
+     */
     public List<KeyValue> keys(String namespace, String election) {
         ByteSequence prefix = ByteSequence.from("/" + namespace + "/" + election + "/", StandardCharsets.UTF_8);
         try {
@@ -341,7 +383,15 @@ public final class EtcdCluster implements ClusterUnderTest, Processes.Launchable
         }
     }
 
-    /** The key of a participant under an election, as its value names it. */
+    /**
+     * The key of a participant under an election, as its value names it.
+     *
+     * @param namespace the namespace the election lives under
+     * @param election the election's name
+     * @param participantId the participant
+     * @return its key and value
+     * @throws IllegalStateException if the participant has no key there
+     */
     public KeyValue keyOf(String namespace, String election, String participantId) {
         return keys(namespace, election).stream()
                 .filter(kv -> {
@@ -361,7 +411,14 @@ public final class EtcdCluster implements ClusterUnderTest, Processes.Launchable
         }
     }
 
-    /** Revokes the lease of a participant's key, as a server does when it stops hearing from its client. */
+    /**
+     * Revokes the lease of a participant's key, as a server does when it stops hearing from its client.
+     *
+     * @param namespace the namespace the election lives under
+     * @param election the election's name
+     * @param participantId the participant
+     * @throws IllegalStateException if it has no key there or the revoke fails
+     */
     public void revokeLeaseOf(String namespace, String election, String participantId) {
         try {
             admin().getLeaseClient().revoke(keyOf(namespace, election, participantId).getLease()).get(10, TimeUnit.SECONDS);
@@ -370,12 +427,25 @@ public final class EtcdCluster implements ClusterUnderTest, Processes.Launchable
         }
     }
 
-    /** Runs etcdctl against the whole cluster and returns its output; as root on a secured cluster. */
+    /**
+     * Runs etcdctl against the whole cluster and returns its output; as root on a secured cluster.
+     *
+     * @param args etcdctl's command and arguments, such as {@code "lease", "list"}
+     * @return standard output and error, together
+     * @throws IllegalStateException if etcdctl exits non-zero or runs over 30 s
+     */
     public String etcdctl(String... args) {
         return etcdctlAs(pki == null ? null : "root", args);
     }
 
-    /** Runs etcdctl as {@code user} (null: with no credentials), failing on a non-zero exit. */
+    /**
+     * Runs etcdctl as {@code user} (null: with no credentials), failing on a non-zero exit.
+     *
+     * @param user a user of the PKI, or null; ignored on a plain cluster
+     * @param args etcdctl's command and arguments
+     * @return standard output and error, together
+     * @throws IllegalStateException if etcdctl exits non-zero or runs over 30 s
+     */
     public String etcdctlAs(String user, String... args) {
         Process p = startEtcdctlAs(user, args);
         try {
@@ -392,7 +462,12 @@ public final class EtcdCluster implements ClusterUnderTest, Processes.Launchable
         }
     }
 
-    /** Starts etcdctl against the whole cluster, such as a long-running {@code elect}, its output piped to the caller. */
+    /**
+     * Starts etcdctl against the whole cluster, such as a long-running {@code elect}, its output piped to the caller.
+     *
+     * @param args etcdctl's command and arguments
+     * @return the running etcdctl, as root on a secured cluster
+     */
     public Process startEtcdctl(String... args) {
         return startEtcdctlAs(pki == null ? null : "root", args);
     }

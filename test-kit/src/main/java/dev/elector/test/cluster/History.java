@@ -91,27 +91,47 @@ public final class History {
         return false;
     }
 
-    /** The highest token the resource has seen. */
+    /**
+     * The highest token the resource has seen.
+     *
+     * @return the token, {@link Long#MIN_VALUE} before any
+     */
     public synchronized long highestToken() {
         return highestToken;
     }
 
-    /** The participant whose term has not ended, the latest if several. */
+    /**
+     * The participant whose term has not ended, the latest if several.
+     *
+     * @return its id, or empty if no term is open
+     */
     public synchronized Optional<String> leader() {
         return terms.stream().filter(t -> t.end() == Long.MAX_VALUE).map(Term::id).reduce((a, b) -> b);
     }
 
-    /** Every term so far, in election order. */
+    /**
+     * Every term so far, in election order.
+     *
+     * @return a copy of the terms
+     */
     public synchronized List<Term> terms() {
         return List.copyOf(terms);
     }
 
-    /** Writes the resource accepted. */
+    /**
+     * Writes the resource accepted.
+     *
+     * @return the count
+     */
     public synchronized int accepted() {
         return accepted;
     }
 
-    /** Writes the resource rejected as stale. */
+    /**
+     * Writes the resource rejected as stale.
+     *
+     * @return the count
+     */
     public synchronized int rejected() {
         return rejected;
     }
@@ -134,7 +154,11 @@ public final class History {
         return max;
     }
 
-    /** Whether each term's token is greater than every earlier term's. */
+    /**
+     * Whether each term's token is greater than every earlier term's.
+     *
+     * @return true if the tokens strictly increase in election order
+     */
     public synchronized boolean tokensIncreasing() {
         for (int i = 1; i < terms.size(); i++) {
             if (terms.get(i).token() <= terms.get(i - 1).token()) {
@@ -144,7 +168,11 @@ public final class History {
         return true;
     }
 
-    /** Audits the resource's log on its own: each accepted write below a token seen before it is a stale write let through. */
+    /**
+     * Audits the resource's log on its own: each accepted write below a token seen before it is a stale write let through.
+     *
+     * @return the stale writes accepted, 0 if none
+     */
     public synchronized int staleWritesAccepted() {
         long seen = Long.MIN_VALUE;
         int stale = 0;

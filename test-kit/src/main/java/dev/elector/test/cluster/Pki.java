@@ -33,7 +33,12 @@ public final class Pki {
         this.dir = dir;
     }
 
-    /** The PKI of this JVM: made on first use, or the parent JVM's one. */
+    /**
+     * The PKI of this JVM: made on first use, or the parent JVM's one.
+     *
+     * @return the PKI
+     * @throws IllegalStateException if openssl could not make it
+     */
     public static synchronized Pki shared() {
         if (shared == null) {
             String given = System.getProperty(PROPERTY);
@@ -75,43 +80,91 @@ public final class Pki {
         }
     }
 
+    /**
+     * The folder that holds every key and certificate, as {@link #PROPERTY} names it to a child JVM.
+     *
+     * @return the folder
+     */
     public Path dir() {
         return dir;
     }
 
-    /** The CA that signed the servers' and the users' certificates. */
+    /**
+     * The CA that signed the servers' and the users' certificates.
+     *
+     * @return the CA's certificate, PEM
+     */
     public Path ca() {
         return dir.resolve("ca.crt");
     }
 
+    /**
+     * The second CA, which the servers do not trust; it signed only {@code rogue}'s certificate.
+     *
+     * @return the CA's certificate, PEM
+     */
     public Path otherCa() {
         return dir.resolve("other-ca.crt");
     }
 
+    /**
+     * The certificate of a server or user.
+     *
+     * @param name {@code server}, a test user such as {@code app}, {@code certuser}, or {@code rogue}
+     * @return the certificate, PEM
+     */
     public Path cert(String name) {
         return dir.resolve(name + ".crt");
     }
 
+    /**
+     * The private key that goes with {@link #cert(String) cert(name)}.
+     *
+     * @param name {@code server}, a test user such as {@code app}, {@code certuser}, or {@code rogue}
+     * @return the key, PEM, PKCS#8, not encrypted
+     */
     public Path key(String name) {
         return dir.resolve(name + ".key");
     }
 
-    /** Key and certificate in one file, as ZooKeeper's PEM key store reads them. */
+    /**
+     * Key and certificate in one file, as ZooKeeper's PEM key store reads them.
+     *
+     * @param name {@code server}, a test user such as {@code app}, {@code certuser}, or {@code rogue}
+     * @return the file, PEM
+     */
     public Path pem(String name) {
         return dir.resolve(name + ".pem");
     }
 
-    /** Trusts the test CA and presents the named client certificate. */
+    /**
+     * Trusts the test CA and presents the named client certificate.
+     *
+     * @param client the user whose certificate and key are presented
+     * @return the TLS settings
+     */
     public Tls tls(String client) {
         return Tls.builder().trustedCertificates(ca()).keyPair(cert(client), key(client)).build();
     }
 
+    /**
+     * The user's password credentials, from {@link #PASSWORDS}.
+     *
+     * @param user one of {@link #PASSWORDS}' users
+     * @return the credentials
+     */
     public static Credentials credentials(String user) {
         String password = PASSWORDS.get(user);
         return Credentials.password(user, password::toCharArray);
     }
 
-    /** TLS with the named client certificate, and the user's password if {@code withPassword}. */
+    /**
+     * TLS with the named client certificate, and the user's password if {@code withPassword}.
+     *
+     * @param user the user whose certificate is presented
+     * @param withPassword true to send the user's password too
+     * @return the options
+     */
     public CoordinatorOptions options(String user, boolean withPassword) {
         CoordinatorOptions.Builder b = CoordinatorOptions.builder().tls(tls(user));
         if (withPassword) {
@@ -120,12 +173,22 @@ public final class Pki {
         return b.build();
     }
 
-    /** The JVM arguments that give a child JVM this PKI and identity for {@link ParticipantMain}. */
+    /**
+     * The JVM arguments that give a child JVM this PKI and identity for {@link ParticipantMain}.
+     *
+     * @param user the user the child connects as
+     * @param withPassword true if the child sends the user's password too
+     * @return the {@code -D} arguments, which {@link #childOptions()} reads
+     */
     public List<String> childJvmArgs(String user, boolean withPassword) {
         return List.of("-D" + PROPERTY + "=" + dir, "-Delector.it.user=" + user, "-Delector.it.password=" + withPassword);
     }
 
-    /** The options a child JVM was given with {@link #childJvmArgs}, or the defaults. */
+    /**
+     * The options a child JVM was given with {@link #childJvmArgs}, or the defaults.
+     *
+     * @return the options, as {@link #options} makes them for the given user
+     */
     public static CoordinatorOptions childOptions() {
         String user = System.getProperty("elector.it.user");
         return user == null ? CoordinatorOptions.defaults() : shared().options(user, Boolean.getBoolean("elector.it.password"));

@@ -40,6 +40,12 @@ public final class ProcessEnsemble implements ZooKeeperEnsemble, Processes.Launc
         this.servers = new Process[size];
     }
 
+    /**
+     * Starts a plain ensemble and waits until every member serves as leader or follower.
+     *
+     * @param size the number of members
+     * @return the running ensemble
+     */
     public static ProcessEnsemble start(int size) {
         return start(size, null);
     }
@@ -48,6 +54,10 @@ public final class ProcessEnsemble implements ZooKeeperEnsemble, Processes.Launc
      * An ensemble that also takes TLS clients on a secure port, with certificates of {@code pki}'s CA
      * required, x509 identities, and a super user ({@code super} with root's test password) for the
      * operator's client.
+     *
+     * @param size the number of members
+     * @param pki the certificates the servers present and trust
+     * @return the running ensemble
      */
     public static ProcessEnsemble startSecured(int size, Pki pki) {
         return start(size, pki);
@@ -172,7 +182,12 @@ public final class ProcessEnsemble implements ZooKeeperEnsemble, Processes.Launc
         return "127.0.0.1:" + (pki == null ? clientPorts[member] : securePorts[member]);
     }
 
-    /** The plain client port, where a secured ensemble's ACLs still apply. */
+    /**
+     * The plain client port, where a secured ensemble's ACLs still apply.
+     *
+     * @param member 0 to size() - 1
+     * @return {@code 127.0.0.1:port}
+     */
     public String plainAddress(int member) {
         return "127.0.0.1:" + clientPorts[member];
     }

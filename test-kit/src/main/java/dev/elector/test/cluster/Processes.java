@@ -23,6 +23,8 @@ public final class Processes {
     /**
      * Where clusters keep their data: tmpfs ({@code /dev/shm}) where there is one, so fsync is not in the
      * latency of every write, unless {@code -Delector.cluster.disk=true} asks for the disk.
+     *
+     * @return {@code /dev/shm}, or {@code java.io.tmpdir}
      */
     public static Path dataRoot() {
         Path shm = Path.of("/dev/shm");
@@ -35,7 +37,11 @@ public final class Processes {
         /** Starts every member and waits until they serve. */
         void launch();
 
-        /** The members' log files, some of which may not exist yet. */
+        /**
+         * The members' log files, some of which may not exist yet.
+         *
+         * @return the log files, in member order
+         */
         List<Path> logs();
 
         /** Stops every member and deletes the cluster's folder. */
@@ -47,6 +53,11 @@ public final class Processes {
      * Makes a cluster in a fresh folder under {@link #dataRoot()} and launches it. A port found free by
      * binding and closing can be taken by another process before the server binds it; only that race, told
      * by "address already in use" in a member's log, is worth a new cluster with new ports, up to three times.
+     *
+     * @param <T> the cluster's type
+     * @param folderPrefix the start of the fresh folder's name, such as {@code "elector-zk-"}
+     * @param make makes the cluster, not yet launched, in the folder it is given
+     * @return the launched cluster
      */
     public static <T extends Launchable> T launch(String folderPrefix, Function<Path, T> make) {
         for (int attempt = 1; ; attempt++) {
@@ -99,7 +110,11 @@ public final class Processes {
         return Optional.empty();
     }
 
-    /** A port that was free on 127.0.0.1 a moment ago. */
+    /**
+     * A port that was free on 127.0.0.1 a moment ago.
+     *
+     * @return the port
+     */
     public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
@@ -112,13 +127,24 @@ public final class Processes {
     /**
      * The test classpath, for child JVMs. Under surefire and failsafe, {@code java.class.path} is only the
      * booter jar; the real path is in {@code surefire.test.class.path}.
+     *
+     * @return the classpath
      */
     public static String testClasspath() {
         String cp = System.getProperty("surefire.test.class.path");
         return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
     }
 
-    /** Starts {@code mainClass} in a child JVM on the test classpath, its output going to {@code log}. */
+    /**
+     * Starts {@code mainClass} in a child JVM on the test classpath, its output going to {@code log}.
+     *
+     * @param mainClass the class whose {@code main} runs
+     * @param jvmArgs options for the JVM, before the class
+     * @param args arguments for {@code main}
+     * @param log the file that takes standard output and error; unused if {@code pipeOutput}
+     * @param pipeOutput true to leave the output on the process's pipe for the caller to read
+     * @return the started process
+     */
     public static Process startJava(String mainClass, List<String> jvmArgs, List<String> args, Path log, boolean pipeOutput) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -138,7 +164,13 @@ public final class Processes {
         }
     }
 
-    /** Sends a signal such as {@code STOP} or {@code CONT} to one process. */
+    /**
+     * Sends a signal such as {@code STOP} or {@code CONT} to one process.
+     *
+     * @param process the process
+     * @param signal the signal's name, without {@code SIG}
+     * @throws IllegalStateException if {@code kill} fails
+     */
     public static void signal(Process process, String signal) {
         try {
             Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
@@ -153,7 +185,13 @@ public final class Processes {
         }
     }
 
-    /** Sends a signal to a whole process group, such as one started under {@code setsid}. */
+    /**
+     * Sends a signal to a whole process group, such as one started under {@code setsid}.
+     *
+     * @param groupLeader the pid of the group's leader, which is the group's id
+     * @param signal the signal's name, without {@code SIG}
+     * @throws IllegalStateException if {@code kill} fails
+     */
     public static void signalGroup(long groupLeader, String signal) {
         try {
             Process kill = new ProcessBuilder("kill", "-" + signal, "--", "-" + groupLeader).inheritIO().start();
@@ -168,7 +206,11 @@ public final class Processes {
         }
     }
 
-    /** SIGKILLs a process and waits until it is gone. */
+    /**
+     * SIGKILLs a process and waits until it is gone, up to 10 s.
+     *
+     * @param process the process; null does nothing
+     */
     public static void kill(Process process) {
         if (process == null) {
             return;
@@ -181,7 +223,11 @@ public final class Processes {
         }
     }
 
-    /** Deletes a directory tree, as a test's clean-up. */
+    /**
+     * Deletes a directory tree, as a test's clean-up.
+     *
+     * @param root the tree's top; null or missing does nothing
+     */
     public static void deleteTree(Path root) {
         if (root == null || !Files.exists(root)) {
             return;

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class TcpProxy implements AutoCloseable {
     /** Which way traffic flows. */
-    public enum Direction { TO_SERVER, TO_CLIENT }
+    public enum Direction { /** Participant to member. */ TO_SERVER, /** Member to participant. */ TO_CLIENT }
 
     private final ServerSocket listener;
     private final String targetHost;
@@ -62,7 +62,11 @@ public final class TcpProxy implements AutoCloseable {
         return "127.0.0.1:" + listener.getLocalPort();
     }
 
-    /** Holds traffic in the given directions until {@link #heal()}. */
+    /**
+     * Holds traffic in the given directions until {@link #heal()}.
+     *
+     * @param directions one or both directions
+     */
     public void block(Direction... directions) {
         for (Direction d : directions) {
             if (d == Direction.TO_SERVER) {
@@ -73,7 +77,11 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
-    /** Delays every chunk in both directions by {@code delay}, until {@link #heal()}. */
+    /**
+     * Delays every chunk in both directions by {@code delay}, until {@link #heal()}.
+     *
+     * @param delay how long each chunk waits, to the millisecond; zero for none
+     */
     public void delay(java.time.Duration delay) {
         delayMillis = delay.toMillis();
     }
@@ -106,7 +114,11 @@ public final class TcpProxy implements AutoCloseable {
         return (direction == Direction.TO_SERVER ? toServerBytes : toClientBytes).get();
     }
 
-    /** Connections open now. */
+    /**
+     * Connections open now.
+     *
+     * @return the count, each a client and server socket pair
+     */
     public int connections() {
         return sockets.size() / 2;
     }

@@ -21,6 +21,11 @@ public final class ZooKeeperCluster implements ClusterUnderTest {
     private final ZooKeeperEnsemble ensemble;
     private CuratorFramework admin;
 
+    /**
+     * Wraps a running ensemble; closing the cluster closes it.
+     *
+     * @param ensemble the servers
+     */
     public ZooKeeperCluster(ZooKeeperEnsemble ensemble) {
         this.ensemble = ensemble;
     }
@@ -40,6 +45,11 @@ public final class ZooKeeperCluster implements ClusterUnderTest {
         return SESSION_TIMEOUT;
     }
 
+    /**
+     * ZooKeeper's connect string for every member.
+     *
+     * @return the addresses, comma-separated
+     */
     public String connectString() {
         return String.join(",", addresses());
     }
@@ -126,6 +136,8 @@ public final class ZooKeeperCluster implements ClusterUnderTest {
     /**
      * A Curator client on the whole ensemble, for operator actions and interop peers: plain, or on a
      * secured ensemble over TLS as the super user, whom no ACL stops.
+     *
+     * @return the started client, made on first use and closed with the cluster
      */
     public synchronized CuratorFramework admin() {
         if (admin == null) {
@@ -141,7 +153,13 @@ public final class ZooKeeperCluster implements ClusterUnderTest {
         return admin;
     }
 
-    /** ZooKeeper's own TLS client settings with {@code client}'s certificate, for raw clients in tests. */
+    /**
+     * ZooKeeper's own TLS client settings with {@code client}'s certificate, for raw clients in tests.
+     *
+     * @param pki the ensemble's PKI
+     * @param client the user whose certificate and key the client presents
+     * @return the settings
+     */
     public static org.apache.zookeeper.client.ZKClientConfig tlsConfig(Pki pki, String client) {
         var cfg = new org.apache.zookeeper.client.ZKClientConfig();
         cfg.setProperty(org.apache.zookeeper.client.ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET, "org.apache.zookeeper.ClientCnxnSocketNetty");
@@ -153,6 +171,11 @@ public final class ZooKeeperCluster implements ClusterUnderTest {
         return cfg;
     }
 
+    /**
+     * The servers behind this cluster.
+     *
+     * @return the ensemble
+     */
     public ZooKeeperEnsemble ensemble() {
         return ensemble;
     }

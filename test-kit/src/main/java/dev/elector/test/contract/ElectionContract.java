@@ -54,14 +54,21 @@ public abstract class ElectionContract {
     private static final AtomicInteger NAMESPACES = new AtomicInteger();
     /** What "a small bound" above the session timeout means on a slow, shared 2-core machine. */
     protected static final Duration FAILOVER_SLACK = Duration.ofSeconds(4);
+    /** How long a test waits for a state it expects, before it fails. */
     protected static final Duration WAIT = Duration.ofSeconds(30);
+    /** The name of the election the tests run, in each test's own namespace. */
     protected static final String ELECTION = "job";
 
     private final List<AutoCloseable> opened = Collections.synchronizedList(new ArrayList<>());
     private final List<Process> children = new CopyOnWriteArrayList<>();
+    /** The current test's own namespace, fresh before each test. */
     protected String namespace;
 
-    /** The cluster under test, started once for the class. */
+    /**
+     * The cluster under test, started once for the class.
+     *
+     * @return the cluster, the same on every call; closed after the class
+     */
     protected abstract ClusterUnderTest cluster();
 
     @BeforeEach
@@ -90,21 +97,46 @@ public abstract class ElectionContract {
         cluster().close();
     }
 
+    /**
+     * A coordinator with the cluster's {@link ClusterUnderTest#options() options}, closed after the test.
+     *
+     * @param uri where to connect
+     * @return the connected coordinator
+     */
     protected Coordinator coordinator(String uri) {
         return coordinator(uri, cluster().options());
     }
 
-    /** A coordinator closed after the test. */
+    /**
+     * A coordinator closed after the test.
+     *
+     * @param uri where to connect
+     * @param options TLS, credentials and the like
+     * @return the connected coordinator
+     */
     protected Coordinator coordinator(String uri, dev.elector.CoordinatorOptions options) {
         Coordinator c = Coordinator.connect(uri, options);
         opened.add(c);
         return c;
     }
 
+    /**
+     * A coordinator to every member, under the test's namespace, closed after the test.
+     *
+     * @return the connected coordinator
+     */
     protected Coordinator coordinator() {
         return coordinator(cluster().uri(namespace));
     }
 
+    /**
+     * Starts a candidate in {@link #ELECTION}.
+     *
+     * @param c the coordinator it runs on
+     * @param id its participant id
+     * @param listener added before the start, so it misses no event; null for none
+     * @return the started election
+     */
     protected static Election candidate(Coordinator c, String id, ElectionListener listener) {
         Election e = c.election(ELECTION, ElectionOptions.builder().participantId(id).build());
         if (listener != null) {
@@ -113,7 +145,14 @@ public abstract class ElectionContract {
         return e.start();
     }
 
-    /** Starts candidates one by one, each after the previous is in the queue, so start order is queue order. */
+    /**
+     * Starts candidates one by one, each after the previous is in the queue, so start order is queue order.
+     *
+     * @param coordinators taken in turn, one candidate on each
+     * @param count how many candidates
+     * @param prefix the ids' start; the ids are {@code prefix0} to {@code prefix(count - 1)}
+     * @return the started elections, in queue order
+     */
     protected static List<Election> queueInOrder(List<Coordinator> coordinators, int count, String prefix) {
         List<Election> all = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -124,6 +163,12 @@ public abstract class ElectionContract {
         return all;
     }
 
+    /**
+     * Waits until exactly one of {@code elections} leads, up to {@link #WAIT}.
+     *
+     * @param elections the candidates
+     * @return the leader
+     */
     protected static Election singleLeader(List<Election> elections) {
         await().atMost(WAIT).until(() -> elections.stream().filter(Election::isLeader).count() == 1);
         List<Election> leaders = elections.stream().filter(Election::isLeader).toList();
@@ -198,7 +243,16 @@ public abstract class ElectionContract {
         }
     }
 
-    /** Starts a participant in a child JVM; its output lines land in {@code lines}. */
+    /**
+     * Starts a participant in a child JVM; its output lines land in {@code lines}. The child is killed after
+     * the test.
+     *
+     * @param uri where the child connects
+     * @param id its participant id
+     * @param lines takes each line the child prints, as {@link ParticipantMain} prints them
+     * @param extra more arguments for {@link ParticipantMain}, such as {@code once} or {@code job=MS}
+     * @return the child's process
+     */
     protected Process startChild(String uri, String id, List<String> lines, String... extra) {
         List<String> args = new ArrayList<>(List.of(uri, ELECTION, id));
         args.addAll(List.of(extra));
@@ -588,7 +642,12 @@ public abstract class ElectionContract {
     protected record LeaderAndNext(Election a, Leadership aTerm, Election b, TimedListener bEvents) {
     }
 
-    /** Starts "a", waits for it to lead, then queues "b" behind it on a coordinator of its own. */
+    /**
+     * Starts "a", waits for it to lead, then queues "b" behind it on a coordinator of its own.
+     *
+     * @return both elections, a's term and b's events
+     * @throws InterruptedException if interrupted while waiting for a to lead
+     */
     protected LeaderAndNext leaderAndNext() throws InterruptedException {
         Election a = candidate(coordinator(), "a", null);
         Leadership aTerm = a.awaitLeadership(WAIT);
@@ -598,7 +657,12 @@ public abstract class ElectionContract {
         return new LeaderAndNext(a, aTerm, b, bEvents);
     }
 
-    /** For subclasses' own checks. */
+    /**
+     * The head of an election's queue as read from the backend, for subclasses' own checks.
+     *
+     * @param e the election
+     * @return the participant at the head, or empty if the queue is empty
+     */
     protected static Optional<Participant> head(Election e) {
         return e.participants().stream().findFirst();
     }

@@ -14,6 +14,7 @@ public final class TimedListener implements ElectionListener {
     public record Event(String kind, long token, RevocationReason reason, Optional<Participant> leader, long at) {
     }
 
+    /** Every event so far, in the order it arrived; safe to read while events arrive. */
     public final List<Event> events = new CopyOnWriteArrayList<>();
 
     @Override
@@ -31,10 +32,22 @@ public final class TimedListener implements ElectionListener {
         events.add(new Event("leader", leader.map(Participant::token).orElse(0L), null, leader, System.nanoTime()));
     }
 
+    /**
+     * The first event of a kind.
+     *
+     * @param kind {@code "elected"}, {@code "revoked"} or {@code "leader"}
+     * @return the event, or empty if none has arrived
+     */
     public Optional<Event> first(String kind) {
         return events.stream().filter(e -> e.kind().equals(kind)).findFirst();
     }
 
+    /**
+     * Every event of a kind, in the order they arrived.
+     *
+     * @param kind {@code "elected"}, {@code "revoked"} or {@code "leader"}
+     * @return the events, empty if none
+     */
     public List<Event> all(String kind) {
         return events.stream().filter(e -> e.kind().equals(kind)).toList();
     }
