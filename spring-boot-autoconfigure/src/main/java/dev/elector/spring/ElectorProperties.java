@@ -139,6 +139,6 @@ public record ElectorProperties(
     public String toString() {
         return "ElectorProperties[connect=" + connect + ", sessionTimeout=" + sessionTimeout + ", connectTimeout=" + connectTimeout
                 + ", safetyMargin=" + safetyMargin + ", participantId=" + participantId + ", tls=" + tls + ", username=" + username
-                + ", password=" + (password == null ? "none" : "(hidden)") + ", elections=" + elections.keySet() + "]";
+                + ", password=" + (password == null ? "none" : "(hidden)") + ", elections=" + elections().keySet() + "]";
     }
 }

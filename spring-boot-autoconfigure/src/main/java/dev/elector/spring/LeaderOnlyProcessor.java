@@ -24,7 +24,7 @@ final class LeaderOnlyProcessor extends AbstractBeanFactoryAwareAdvisingPostProc
 
     LeaderOnlyProcessor(ObjectProvider<ElectorProperties> properties, ObjectProvider<Elections> elections) {
         this.properties = properties;
-        this.advisor = new DefaultPointcutAdvisor(AnnotationMatchingPointcut.forMethodAnnotation(LeaderOnly.class), new Guard(elections));
+        this.advisor = new DefaultPointcutAdvisor(new AnnotationMatchingPointcut(null, LeaderOnly.class, true), new Guard(elections));
         // Around whatever else proxies the bean (transactions, say), so a skipped call starts none of it.
         setBeforeExistingAdvisors(true);
     }
