@@ -19,18 +19,10 @@ final class Bully implements Handler {
 
     /** "I start an election": sent to every higher id. */
     record Election(long epoch) implements Msg {
-        @Override
-        public boolean election() {
-            return true;
-        }
     }
 
     /** "I am alive and higher than you: stand down." */
     record Answer() implements Msg {
-        @Override
-        public boolean election() {
-            return true;
-        }
     }
 
     /** "I lead with this epoch." Sent once on winning and as the periodic heartbeat. */

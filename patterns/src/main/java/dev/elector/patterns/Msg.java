@@ -5,6 +5,11 @@ package dev.elector.patterns;
  * "messages per election") or steady-state traffic such as heartbeats and renewals.
  */
 interface Msg {
-    /** Whether this message belongs to electing a leader, as opposed to keeping one. */
-    boolean election();
+    /**
+     * Whether this message belongs to electing a leader, as opposed to keeping one; most do, so only
+     * heartbeats, renewals and the like say otherwise.
+     */
+    default boolean election() {
+        return true;
+    }
 }

@@ -38,31 +38,15 @@ final class Raft implements Handler {
 
     /** Would you vote for me in {@code term}? Does not change anyone's term. */
     record PreVote(long term) implements Msg {
-        @Override
-        public boolean election() {
-            return true;
-        }
     }
 
     record PreVoteReply(long term, boolean granted) implements Msg {
-        @Override
-        public boolean election() {
-            return true;
-        }
     }
 
     record RequestVote(long term) implements Msg {
-        @Override
-        public boolean election() {
-            return true;
-        }
     }
 
     record Vote(long term, boolean granted) implements Msg {
-        @Override
-        public boolean election() {
-            return true;
-        }
     }
 
     /** The heartbeat (an empty AppendEntries) of one numbered round. */

@@ -15,17 +15,9 @@ import java.util.TreeSet;
  */
 final class Registry implements Handler {
     record Open(long req) implements Msg {
-        @Override
-        public boolean election() {
-            return true;
-        }
     }
 
     record Opened(long req, long session) implements Msg {
-        @Override
-        public boolean election() {
-            return true;
-        }
     }
 
     record Renew(long req, long session) implements Msg {
@@ -44,18 +36,10 @@ final class Registry implements Handler {
 
     /** Creates the session's entry, or returns the one it has: a retried create is found, not duplicated. */
     record Register(long session) implements Msg {
-        @Override
-        public boolean election() {
-            return true;
-        }
     }
 
     /** {@code entry} is -1 if the session is gone. */
     record Registered(long session, long entry) implements Msg {
-        @Override
-        public boolean election() {
-            return true;
-        }
     }
 
     /**
@@ -89,10 +73,6 @@ final class Registry implements Handler {
     }
 
     record Deleted(long entry) implements Msg {
-        @Override
-        public boolean election() {
-            return true;
-        }
     }
 
     /** owner node, expiry time, entry (or -1). */

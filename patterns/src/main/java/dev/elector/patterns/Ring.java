@@ -48,18 +48,10 @@ final class Ring implements Handler {
 
     /** Going round the ring once: "this node leads with this epoch". */
     record Coordinator(long id, int initiator, int leader, long epoch) implements Msg {
-        @Override
-        public boolean election() {
-            return true;
-        }
     }
 
     /** One hop arrived. */
     record Ack(long id) implements Msg {
-        @Override
-        public boolean election() {
-            return true;
-        }
     }
 
     /** The leader's periodic "still here", sent to every node directly. */
