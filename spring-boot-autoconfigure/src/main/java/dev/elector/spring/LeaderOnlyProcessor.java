@@ -2,7 +2,6 @@ package dev.elector.spring;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -13,7 +12,6 @@ import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 import org.springframework.beans.factory.BeanInitializationException;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 
 /** Proxies beans with {@link LeaderOnly} methods, after checking once that each can be guarded. */
@@ -31,10 +29,7 @@ final class LeaderOnlyProcessor extends AbstractBeanFactoryAwareAdvisingPostProc
 
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
-        Class<?> type = AopUtils.getTargetClass(bean);
-        Map<Method, LeaderOnly> found = MethodIntrospector.selectMethods(type,
-                (MethodIntrospector.MetadataLookup<LeaderOnly>) m -> AnnotatedElementUtils.findMergedAnnotation(m, LeaderOnly.class));
-        found.forEach((method, annotation) -> check(beanName, method, annotation));
+        LeaderScheduledProcessor.annotated(bean, LeaderOnly.class).forEach((method, annotation) -> check(beanName, method, annotation));
         return super.postProcessAfterInitialization(bean, beanName);
     }
 

@@ -5,6 +5,7 @@ import dev.elector.JobContext;
 import dev.elector.JobListener;
 import dev.elector.LeaderJob;
 import dev.elector.LeaderTask;
+import java.lang.annotation.Annotation;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -46,11 +47,14 @@ final class LeaderScheduledProcessor implements BeanPostProcessor {
 
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
-        Class<?> type = AopUtils.getTargetClass(bean);
-        Map<Method, LeaderScheduled> found = MethodIntrospector.selectMethods(type,
-                (MethodIntrospector.MetadataLookup<LeaderScheduled>) m -> AnnotatedElementUtils.findMergedAnnotation(m, LeaderScheduled.class));
-        found.forEach((method, annotation) -> jobs.add(job(bean, beanName, method, annotation)));
+        annotated(bean, LeaderScheduled.class).forEach((method, annotation) -> jobs.add(job(bean, beanName, method, annotation)));
         return bean;
+    }
+
+    /** The methods of the bean's class that carry {@code annotation}, on themselves, an interface or a superclass. */
+    static <A extends Annotation> Map<Method, A> annotated(Object bean, Class<A> annotation) {
+        return MethodIntrospector.selectMethods(AopUtils.getTargetClass(bean),
+                (MethodIntrospector.MetadataLookup<A>) m -> AnnotatedElementUtils.findMergedAnnotation(m, annotation));
     }
 
     private Function<Elections, LeaderJob.Builder> job(Object bean, String beanName, Method method, LeaderScheduled a) {
