@@ -3,7 +3,6 @@ package dev.elector.test;
 import dev.elector.Coordinator;
 import dev.elector.Durations;
 import dev.elector.test.cluster.ClusterUnderTest;
-import dev.elector.test.cluster.EtcdCluster;
 import dev.elector.test.cluster.TcpProxy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -147,12 +146,7 @@ final class RealTestCluster implements TestCluster {
 
     @Override
     public void expireSession(String election, String participantId) {
-        if (cluster instanceof EtcdCluster etcd) {
-            etcd.revokeLeaseOf(opened.namespace(), election, participantId);
-            return;
-        }
-        throw new UnsupportedOperationException("ZooKeeper ends a session only when its client is silent past the session timeout:"
-                + " connect the participant through route() and partition() it, or use ETCD or IN_MEMORY to expire one at once");
+        cluster.expireSession(opened.namespace(), election, participantId);
     }
 
     @Override

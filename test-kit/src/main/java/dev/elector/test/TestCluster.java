@@ -123,13 +123,12 @@ public interface TestCluster {
 
     /**
      * Ends the session of the participant's coordinator on the server, with all its entries, as a server
-     * does when it stops hearing from a client. In memory at once; on etcd by revoking its lease. A
-     * ZooKeeper session ends only when its owner is silent past the timeout: connect the participant
-     * through {@link #route()} and partition it instead.
+     * does when it stops hearing from a client: in memory at once; on etcd by revoking its lease; on
+     * ZooKeeper by attaching a second client to the session and closing it. The participant learns of it
+     * as it would then, and joins again on a new session.
      *
      * @param election an election the participant stands in
      * @param participantId the participant
-     * @throws UnsupportedOperationException on ZooKeeper
      */
     void expireSession(String election, String participantId);
 

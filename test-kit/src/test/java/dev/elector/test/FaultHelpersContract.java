@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.elector.Election;
 import dev.elector.ElectionOptions;
+import dev.elector.Leadership;
+import dev.elector.RevocationReason;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -127,10 +131,20 @@ abstract class FaultHelpersContract {
     }
 
     @Test
+    void anExpiredSessionEndsItsTermAndItsCandidateJoinsAgainWithAGreaterToken(TestCluster cluster) throws Exception {
+        Election solo = cluster.connect().election("job", ElectionOptions.builder().participantId("solo").build()).start();
+        Leadership first = solo.awaitLeadership(WAIT);
+        cluster.expireSession("job", "solo");
+        RevocationReason reason = first.lost().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertTrue(Set.of(RevocationReason.SESSION_LOST, RevocationReason.ENTRY_DELETED).contains(reason), "ended by the server, not " + reason);
+        await().atMost(WAIT).until(() -> solo.leadership().map(t -> t.fencingToken() > first.fencingToken()).orElse(false));
+    }
+
+    @Test
     void aDelayedOrResetRouteCostsNoLeadershipTheSessionRidesOverBoth(TestCluster cluster) throws Exception {
         Route route = cluster.route();
         Election a = cluster.connect(route).election("job").start();
-        dev.elector.Leadership term = a.awaitLeadership(WAIT);
+        Leadership term = a.awaitLeadership(WAIT);
         route.delay(Duration.ofMillis(50));
         await("a 50 ms delay is no partition").during(cluster.sessionTimeout()).atMost(cluster.sessionTimeout().multipliedBy(3)).until(term::isValid);
         route.heal();

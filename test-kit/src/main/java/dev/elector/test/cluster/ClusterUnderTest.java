@@ -161,6 +161,20 @@ public interface ClusterUnderTest extends AutoCloseable {
      */
     void deleteEntry(String namespace, String election, String participantId);
 
+    /**
+     * Ends the session (or lease) that holds a participant's entry, on the server and with all its entries,
+     * as the server does when it stops hearing from the client; the client learns of it as it would then.
+     *
+     * @param namespace the namespace the election lives under
+     * @param election the election's name
+     * @param participantId the participant whose session ends
+     * @throws IllegalStateException if the participant has no entry there
+     * @throws UnsupportedOperationException by default: a backend's cluster says how its sessions end early
+     */
+    default void expireSession(String namespace, String election, String participantId) {
+        throw new UnsupportedOperationException(backendName() + "'s cluster cannot expire a session: implement ClusterUnderTest.expireSession");
+    }
+
     /** Stops every member and deletes its data. */
     @Override
     void close();

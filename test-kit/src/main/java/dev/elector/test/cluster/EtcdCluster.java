@@ -411,15 +411,9 @@ public final class EtcdCluster implements ClusterUnderTest, Processes.Launchable
         }
     }
 
-    /**
-     * Revokes the lease of a participant's key, as a server does when it stops hearing from its client.
-     *
-     * @param namespace the namespace the election lives under
-     * @param election the election's name
-     * @param participantId the participant
-     * @throws IllegalStateException if it has no key there or the revoke fails
-     */
-    public void revokeLeaseOf(String namespace, String election, String participantId) {
+    /** Revokes the lease of the participant's key: etcd deletes every key on it, as at the lease's expiry. */
+    @Override
+    public void expireSession(String namespace, String election, String participantId) {
         try {
             admin().getLeaseClient().revoke(keyOf(namespace, election, participantId).getLease()).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

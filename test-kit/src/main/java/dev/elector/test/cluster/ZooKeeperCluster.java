@@ -7,11 +7,19 @@ import dev.elector.test.cluster.Processes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryNTimes;
 import org.apache.curator.utils.ZKPaths;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.client.ConnectStringParser;
+import org.apache.zookeeper.client.StaticHostProvider;
+import org.apache.zookeeper.client.ZKClientConfig;
 
 /** A ZooKeeper ensemble as the contract suite sees it, whatever runs the servers. */
 public final class ZooKeeperCluster implements ClusterUnderTest {
@@ -160,10 +168,10 @@ public final class ZooKeeperCluster implements ClusterUnderTest {
      * @param client the user whose certificate and key the client presents
      * @return the settings
      */
-    public static org.apache.zookeeper.client.ZKClientConfig tlsConfig(Pki pki, String client) {
-        var cfg = new org.apache.zookeeper.client.ZKClientConfig();
-        cfg.setProperty(org.apache.zookeeper.client.ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET, "org.apache.zookeeper.ClientCnxnSocketNetty");
-        cfg.setProperty(org.apache.zookeeper.client.ZKClientConfig.SECURE_CLIENT, "true");
+    public static ZKClientConfig tlsConfig(Pki pki, String client) {
+        var cfg = new ZKClientConfig();
+        cfg.setProperty(ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET, "org.apache.zookeeper.ClientCnxnSocketNetty");
+        cfg.setProperty(ZKClientConfig.SECURE_CLIENT, "true");
         cfg.setProperty("zookeeper.ssl.keyStore.location", pki.pem(client).toString());
         cfg.setProperty("zookeeper.ssl.keyStore.type", "PEM");
         cfg.setProperty("zookeeper.ssl.trustStore.location", pki.ca().toString());
@@ -182,18 +190,77 @@ public final class ZooKeeperCluster implements ClusterUnderTest {
 
     @Override
     public void deleteEntry(String namespace, String election, String participantId) {
+        String path = entryOf(namespace, election, participantId);
+        try {
+            admin().delete().forPath(path);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not delete the entry of " + participantId + " at " + path, e);
+        }
+    }
+
+    /**
+     * Ends the session that owns the participant's entry, as the server ends one it stops hearing from:
+     * a second client attaches to that session and closes it, and the server deletes the session's
+     * ephemeral nodes and drops its connections. The kit never holds the participant's client, but it
+     * need not: the entry's {@code ephemeralOwner} is the session's id, and the server derives a session's
+     * password from its id alone.
+     */
+    @Override
+    public void expireSession(String namespace, String election, String participantId) {
+        String path = entryOf(namespace, election, participantId);
+        long session;
+        try {
+            session = admin().checkExists().forPath(path).getEphemeralOwner();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not read the session of " + participantId + "'s entry " + path, e);
+        }
+        CompletableFuture<Watcher.Event.KeeperState> attached = new CompletableFuture<>();
+        Pki pki = ensemble.pki();
+        ZooKeeper killer = null;
+        try {
+            killer = new ZooKeeper(connectString(), (int) SESSION_TIMEOUT.toMillis(), event -> attached.complete(event.getState()),
+                    session, passwordOf(session), false, new StaticHostProvider(new ConnectStringParser(connectString()).getServerAddresses()),
+                    pki == null ? new ZKClientConfig() : tlsConfig(pki, "root"));
+            Watcher.Event.KeeperState state = attached.get(10, TimeUnit.SECONDS);
+            if (state != Watcher.Event.KeeperState.SyncConnected) {
+                throw new IllegalStateException("ZooKeeper did not let a second client into session 0x" + Long.toHexString(session)
+                        + " of " + participantId + " (" + state + "): it is gone already, or the server no longer derives passwords from ids");
+            }
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("could not attach to the session of " + participantId, e);
+        } finally {
+            if (killer != null) {
+                try {
+                    killer.close(); // closeSession: the server ends it for every connection, with its ephemeral nodes
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /** What ZooKeeperServer.generatePasswd gives a session: the password is a function of the id and a constant. */
+    static byte[] passwordOf(long session) {
+        byte[] password = new byte[16];
+        new Random(session ^ 0xB3415C00L).nextBytes(password);
+        return password;
+    }
+
+    /** The path of the participant's entry: the child of the election's node whose data is its id. */
+    private String entryOf(String namespace, String election, String participantId) {
         String parent = ZKPaths.makePath(namespace, election);
         try {
             for (String child : admin().getChildren().forPath(parent)) {
                 String path = ZKPaths.makePath(parent, child);
                 String data = new String(admin().getData().forPath(path), StandardCharsets.UTF_8);
                 if (data.equals(participantId) || data.startsWith(participantId + "\n")) {
-                    admin().delete().forPath(path);
-                    return;
+                    return path;
                 }
             }
         } catch (Exception e) {
-            throw new IllegalStateException("could not delete the entry of " + participantId + " under " + parent, e);
+            throw new IllegalStateException("could not read the entries under " + parent, e);
         }
         throw new IllegalStateException("no entry of " + participantId + " under " + parent);
     }
