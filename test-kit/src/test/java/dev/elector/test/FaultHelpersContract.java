@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -113,19 +114,45 @@ abstract class FaultHelpersContract {
 
     @Test
     void aLeaderCutOffOnItsRouteStepsDownTheOtherLeadsAndItRejoinsWhenHealed(TestCluster cluster) {
+        cutOff(cluster, Route::partition, true);
+    }
+
+    /** Its renewals never arrive: as cut off both ways, the server ends its session and elects the other. */
+    @Test
+    void aLeaderWhoseRequestsAreDroppedStepsDownAndTheOtherLeads(TestCluster cluster) {
+        cutOff(cluster, Route::partitionOutbound, true);
+    }
+
+    /**
+     * Its renewals arrive but the answers do not: the server may keep its session and entry, so the other
+     * need not be elected meanwhile, but the leader must step down on its own clock, without a word from
+     * the server, and no two terms may overlap.
+     */
+    @Test
+    void aLeaderThatHearsNoAnswersStepsDownOnItsOwnClock(TestCluster cluster) {
+        cutOff(cluster, Route::partitionInbound, false);
+    }
+
+    /**
+     * "a" leads through a route, "b" queues behind it directly; {@code cut} cuts the route until "a" steps
+     * down (and, if {@code otherLeads}, "b" is elected); healed, "a" stands again and one of them leads.
+     */
+    private static void cutOff(TestCluster cluster, Consumer<Route> cut, boolean otherLeads) {
         LeadershipHistory history = LeadershipHistory.of(cluster);
         Route route = cluster.route();
         Election cutOff = history.record(cluster.connect(route).election("job", ElectionOptions.builder().participantId("a").build())).start();
         await().atMost(WAIT).until(cutOff::isLeader);
         Election other = history.record(cluster.connect().election("job", ElectionOptions.builder().participantId("b").build())).start();
         await().atMost(WAIT).until(() -> other.participants().size() == 2);
-        route.partition();
+        cut.accept(route);
         try {
-            await("the cut-off leader steps down and the other is elected").atMost(WAIT).until(() -> !cutOff.isLeader() && other.isLeader());
+            await("the cut-off leader steps down" + (otherLeads ? " and the other is elected" : "")).atMost(WAIT)
+                    .until(() -> !cutOff.isLeader() && (!otherLeads || other.isLeader()));
         } finally {
             route.heal();
         }
-        await("healed, it stands again").atMost(WAIT).until(() -> other.participants().size() == 2);
+        await("healed, it stands again, and one of the two leads").atMost(WAIT)
+                .until(() -> other.participants().size() == 2 && (cutOff.isLeader() ^ other.isLeader()));
         history.assertNoOverlap();
         history.assertTokensIncrease();
     }
