@@ -28,6 +28,18 @@ final class RealTestCluster implements TestCluster {
         return cluster;
     }
 
+    /**
+     * The tier of a cluster the kit did not start: null for a backend it has no tier for. By name, not by
+     * class, so that no backend's client classes need be on the classpath.
+     */
+    static ElectorCluster.Backend tierOf(ClusterUnderTest cluster) {
+        return switch (cluster.backendName()) {
+            case "ZooKeeper" -> ElectorCluster.Backend.ZOOKEEPER;
+            case "etcd" -> ElectorCluster.Backend.ETCD;
+            default -> null;
+        };
+    }
+
     @Override
     public ElectorCluster.Backend backend() {
         return backend;

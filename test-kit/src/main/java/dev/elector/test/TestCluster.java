@@ -1,8 +1,10 @@
 package dev.elector.test;
 
 import dev.elector.Coordinator;
+import dev.elector.test.cluster.ClusterUnderTest;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * A cluster for a user's test, as {@link ElectorCluster} hands it over: URIs under the test's own
@@ -11,9 +13,23 @@ import java.util.Optional;
  */
 public interface TestCluster {
     /**
+     * The handle over a real cluster that someone else started and stops, such as a backend author's own
+     * in the {@link dev.elector.test.contract.ElectionContract contract suite}, which runs the README's
+     * testing example through it: users' tests can then run on that cluster unchanged.
+     *
+     * @param cluster the cluster
+     * @param namespace where the handle's URIs point, for the whole life of the handle
+     * @param owner is handed every coordinator and route the handle opens, and closes them
+     * @return the handle; its {@link #backend()} is null if the cluster is none of the kit's own
+     */
+    static TestCluster over(ClusterUnderTest cluster, String namespace, Consumer<AutoCloseable> owner) {
+        return new RealTestCluster(RealTestCluster.tierOf(cluster), cluster, cluster.sessionTimeout(), new Opened(namespace, owner));
+    }
+
+    /**
      * The tier.
      *
-     * @return the backend
+     * @return the backend; null for a cluster of a backend the kit has no tier for (see {@link #over})
      */
     ElectorCluster.Backend backend();
 

@@ -1,5 +1,6 @@
 package dev.elector.test.contract;
 
+import dev.elector.test.TestCluster;
 import dev.elector.test.cluster.ClusterUnderTest;
 import dev.elector.test.cluster.Processes;
 import dev.elector.test.cluster.ParticipantMain;
@@ -611,6 +612,15 @@ public abstract class ElectionContract {
         }
         System.out.printf("[%s] leader-only job: %d runs over 3 terms, no tick doubled, at most one skipped per handover%n",
                 cluster().backendName(), copy.size());
+    }
+
+    /**
+     * The README's testing example, a user's test for any tier, on this cluster: the same method, given the
+     * same handle a user's test gets.
+     */
+    @Test
+    void theReadmeTestingExampleRunsOnThisCluster() {
+        new ReportJobTest().theReportMovesWhenItsLeaderLosesItsSession(TestCluster.over(cluster(), namespace, opened::add));
     }
 
     /** The README's examples connect with a URI alone, as a newcomer's first cluster takes them. */
