@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /*
  * The README's "Testing your code" example, as a user's project has it, and the one copy of it: README.md
- * shows the lines between the markers. It runs on the in-memory tier
+ * shows the lines between the markers (ReadmeCopiesTest keeps them equal). It runs on the in-memory tier
  * in the kit's build (ReportJobInMemoryTest) and in a consumer build that depends only on elector-test and a
  * backend (test-kit/consumer), and ElectionContract calls the same method on every real cluster. It is in
  * the contract's package, compiled with the kit, only so that the contract suite can call it.

@@ -28,7 +28,7 @@ final class ReadmeExample {
             if (term.isValid()) {
                 writeReport.accept(term.fencingToken());   // the store rejects tokens below the highest it saw
             }
-            election.close();   // deletes our entry: the next candidate takes over in one round trip
+            election.close();   // deletes our entry once revoked() returned: the next candidate takes over at once
         }
         // README example ends
     }
