@@ -9,8 +9,8 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Gives a test class a cluster: its tests take a {@link TestCluster} or a ready
- * {@link dev.elector.Coordinator} as a parameter. The cluster is started once for the class and stopped
+ * Gives a test class a cluster: its tests take a {@link TestCluster}, a ready
+ * {@link dev.elector.Coordinator}, or the URI as a {@link ClusterUri @ClusterUri String}, as parameters. The cluster is started once for the class and stopped
  * after it, or shared by {@link #shared() name}; each test gets a namespace of its own, and whatever
  * coordinator or route a test was handed or opened through the handle is closed after it. The same
  * settings can come from a field instead: {@code @RegisterExtension static ElectorClusterExtension

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * Runs {@link ElectorCluster}: one cluster per test class, started before its first test and stopped after
  * its last (held in the class's extension store), a namespace per test, and every coordinator a test was
- * handed or opened closed after it. Injects {@link TestCluster} and {@link Coordinator} parameters.
+ * handed or opened closed after it. Injects {@link TestCluster} and {@link Coordinator} parameters, and
+ * the test's URI into a {@code String} parameter marked {@link ClusterUri}.
  */
 public final class ElectorClusterExtension implements ExecutionCondition, BeforeEachCallback, AfterEachCallback, ParameterResolver {
     private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(ElectorClusterExtension.class);
@@ -218,13 +219,17 @@ public final class ElectorClusterExtension implements ExecutionCondition, Before
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        return type == TestCluster.class || type == Coordinator.class;
+        return type == TestCluster.class || type == Coordinator.class || (type == String.class && parameter.isAnnotated(ClusterUri.class));
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         TestCluster handle = held(context).handle;
-        return parameter.getParameter().getType() == TestCluster.class ? handle : handle.connect();
+        Class<?> type = parameter.getParameter().getType();
+        if (type == TestCluster.class) {
+            return handle;
+        }
+        return type == String.class ? handle.uri() : handle.connect();
     }
 
     /** A class's cluster in the store: JUnit closes it after the class. */

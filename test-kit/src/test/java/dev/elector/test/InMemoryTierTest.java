@@ -64,9 +64,14 @@ class InMemoryTierTest {
     }
 
     @Test
-    void eachTestHasANamespaceOfItsOwnAndCanTakeAReadyCoordinator(Coordinator coordinator, TestCluster cluster) {
+    void eachTestHasANamespaceOfItsOwnAndCanTakeAReadyCoordinatorOrTheUri(Coordinator coordinator, TestCluster cluster, @ClusterUri String uri) {
         assertTrue(coordinator.uri().startsWith("mem://kit-"), coordinator.uri());
         assertEquals(cluster.uri(), coordinator.uri());
+        assertEquals(cluster.uri(), uri);
         assertTrue(coordinator.election("job").participants().isEmpty(), "nothing left from the other tests");
+        candidate(coordinator, "a");
+        try (Coordinator byUri = Coordinator.connect(uri)) {
+            await().until(() -> byUri.election("job").participants().size() == 1); // the same cluster, the same namespace
+        }
     }
 }
