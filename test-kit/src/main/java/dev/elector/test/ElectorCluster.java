@@ -75,7 +75,11 @@ public @interface ElectorCluster {
         EMBEDDED_ZOOKEEPER,
         /** A real ZooKeeper ensemble, each member a JVM of its own on loopback (needs only Java). */
         ZOOKEEPER,
-        /** A real etcd cluster from the {@code etcd} binary on the PATH; skipped, with the reason, without one. */
+        /**
+         * A real etcd cluster from the {@code etcd} binary that {@code -Delector.test.etcd=/path/to/etcd} or
+         * the environment variable {@code ELECTOR_TEST_ETCD} names, or else the one on the PATH; skipped,
+         * with the reason, without one. No Docker: the kit runs no containers.
+         */
         ETCD
     }
 }

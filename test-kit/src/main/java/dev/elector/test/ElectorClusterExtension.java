@@ -6,7 +6,6 @@ import dev.elector.test.cluster.ClusterUnderTest;
 import dev.elector.test.cluster.EmbeddedZooKeeper;
 import dev.elector.test.cluster.EtcdCluster;
 import dev.elector.test.cluster.ProcessEnsemble;
-import dev.elector.test.cluster.Processes;
 import dev.elector.test.cluster.ZooKeeperCluster;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -124,9 +123,10 @@ public final class ElectorClusterExtension implements ExecutionCondition, Before
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         Settings config = config(context);
-        if (config.backend() == ElectorCluster.Backend.ETCD && Processes.onPath("etcd").isEmpty()) {
-            return ConditionEvaluationResult.disabled("no etcd binary on the PATH: install etcd (Debian: apt-get install etcd-server"
-                    + " etcd-client) to run the ETCD tier");
+        if (config.backend() == ElectorCluster.Backend.ETCD && EtcdCluster.binary().isEmpty()) {
+            return ConditionEvaluationResult.disabled("no etcd binary on the PATH and none named by -D" + EtcdCluster.BINARY_PROPERTY
+                    + " or " + EtcdCluster.BINARY_VARIABLE + ": install etcd (Debian: apt-get install etcd-server etcd-client) or name it"
+                    + " to run the ETCD tier");
         }
         return ConditionEvaluationResult.enabled("the " + config.backend() + " tier can run here");
     }

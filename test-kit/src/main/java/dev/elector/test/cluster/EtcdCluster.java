@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -41,6 +42,11 @@ import java.util.stream.IntStream;
 public final class EtcdCluster implements ClusterUnderTest, Processes.Launchable {
     /** Heartbeat 100 ms, election timeout 1 s: the smallest lease TTL the cluster grants is then 2 s. */
     static final Duration SESSION_TIMEOUT = Duration.ofSeconds(3);
+
+    /** The system property that names the etcd binary to run instead of the one on the PATH. */
+    public static final String BINARY_PROPERTY = "elector.test.etcd";
+    /** The environment variable read when {@link #BINARY_PROPERTY} is not set. */
+    public static final String BINARY_VARIABLE = "ELECTOR_TEST_ETCD";
 
     /** Every namespace of the suites starts so; the secured cluster's roles cover this prefix. */
     public static final String SUITE_PREFIX = "/contract-";
@@ -91,9 +97,33 @@ public final class EtcdCluster implements ClusterUnderTest, Processes.Launchable
         return IntStream.range(0, members.length).mapToObj(i -> root.resolve("m" + i + "/etcd.log")).toList();
     }
 
+    /**
+     * The etcd binary the clusters run: the one the system property {@value #BINARY_PROPERTY} or else the
+     * environment variable {@value #BINARY_VARIABLE} names, or else the first {@code etcd} on the PATH.
+     * {@code etcdctl} is taken from beside it when it is there, else from the PATH.
+     *
+     * @return the binary, or empty if none is named and the PATH has none
+     * @throws IllegalStateException if the named file is not executable: a mistake to report, not a reason to skip
+     */
+    public static Optional<Path> binary() {
+        String named = System.getProperty(BINARY_PROPERTY, System.getenv(BINARY_VARIABLE));
+        if (named == null || named.isBlank()) {
+            return Processes.onPath("etcd");
+        }
+        Path path = Path.of(named);
+        if (!Files.isExecutable(path) || Files.isDirectory(path)) {
+            throw new IllegalStateException(BINARY_PROPERTY + " (or " + BINARY_VARIABLE + ") names " + named + ", which is not an executable file");
+        }
+        return Optional.of(path);
+    }
+
+    /** {@code etcd} or {@code etcdctl}, as {@link #binary()} finds them. */
     static String binary(String name) {
-        return Processes.onPath(name).map(Path::toString).orElseThrow(() ->
-                new IllegalStateException(name + " is not installed: run scripts/test, which installs Debian's etcd-server and etcd-client"));
+        Optional<Path> etcd = binary();
+        Optional<Path> found = name.equals("etcd") ? etcd
+                : etcd.map(p -> p.resolveSibling(name)).filter(Files::isExecutable).or(() -> Processes.onPath(name));
+        return found.map(Path::toString).orElseThrow(() -> new IllegalStateException(name + " is not installed: run scripts/test, which"
+                + " installs Debian's etcd-server and etcd-client, or name the binary with -D" + BINARY_PROPERTY + "=/path/to/etcd"));
     }
 
     @Override
