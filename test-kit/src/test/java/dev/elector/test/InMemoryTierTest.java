@@ -12,6 +12,7 @@ import dev.elector.ElectionOptions;
 import dev.elector.Leadership;
 import dev.elector.RevocationReason;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,22 @@ class InMemoryTierTest {
         await().until(() -> b.participants().size() == 2); // a joined again, behind b
         cluster.deleteEntry("job", "b");
         await().until(a::isLeader);
+    }
+
+    @Test
+    void aLeaderPausedBetweenItsCheckAndItsWriteHasTheLateWriteRejected(TestCluster cluster) throws Exception {
+        FencedResource<String> store = new FencedResource<>();
+        Election a = candidate(cluster.connect(), "a");
+        Leadership aTerm = a.awaitLeadership(Duration.ofSeconds(10));
+        Election b = candidate(cluster.connect(), "b");
+        await().until(() -> a.participants().size() == 2);
+        assertTrue(aTerm.isValid(), "a checks its term, then pauses before it writes");
+        cluster.expireSession("job", "a"); // meanwhile its session ends, and b is elected and writes
+        Leadership bTerm = b.awaitLeadership(Duration.ofSeconds(10));
+        assertTrue(store.write(bTerm.fencingToken(), "b"));
+        assertFalse(store.write(aTerm.fencingToken(), "a"), "a wakes up and writes with the token it checked");
+        assertEquals(List.of(new FencedResource.Write<>(aTerm.fencingToken(), "a")), store.rejected());
+        assertEquals(List.of(bTerm.fencingToken()), store.tokens());
     }
 
     @Test
