@@ -9,6 +9,7 @@ import dev.elector.Leadership;
 import dev.elector.Participant;
 import dev.elector.RevocationReason;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -78,9 +79,13 @@ final class RunCommand implements Callable<Integer> {
                     + " resets that. Default: ${DEFAULT-VALUE}."})
     Restart restart;
 
-    @Option(names = "--grace", converter = dev.elector.cli.Durations.class, defaultValue = "2s", paramLabel = "DURATION",
-            description = "Time between SIGTERM and SIGKILL when COMMAND is stopped (default ${DEFAULT-VALUE}); within a term, at most a"
-                    + " third of the validity the term starts with.")
+    /** The grace period when none is given, unless a third of a term's validity is less. */
+    static final Duration DEFAULT_GRACE = Duration.ofSeconds(2);
+
+    @Option(names = "--grace", converter = dev.elector.cli.Durations.class, paramLabel = "DURATION",
+            description = "Time between SIGTERM and SIGKILL when COMMAND is stopped: at most a third of a term's validity (the session"
+                    + " timeout less the safety margin; 2666ms of a 10s session), so that SIGKILL comes before the deadline."
+                    + " Default: 2s, or that third if less.")
     Duration grace;
 
     @Mixin
@@ -123,6 +128,12 @@ final class RunCommand implements Callable<Integer> {
             coordinator.close();
             throw e;
         }
+        try {
+            grace = grace(leadership.termValidity());
+        } catch (ParameterException e) {
+            coordinator.close();
+            throw e;
+        }
         coordinator.addConnectionListener(Console.connectionLines(coordinator.uri()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // SIGINT or SIGTERM: stop the command first, then leave, which hands over in one round trip.
@@ -146,6 +157,24 @@ final class RunCommand implements Callable<Integer> {
                 coordinator.close();
             }
         }
+    }
+
+    /**
+     * The grace period for terms of {@code validity}: SIGTERM goes out once only the grace period of
+     * validity is left, and a third leaves the command most of its term, so a longer one given is refused
+     * rather than cut short where nobody sees it.
+     */
+    private Duration grace(Duration validity) {
+        Duration third = validity.dividedBy(3).truncatedTo(ChronoUnit.MILLIS);
+        if (grace == null) {
+            return DEFAULT_GRACE.compareTo(third) < 0 ? DEFAULT_GRACE : third;
+        }
+        if (grace.compareTo(third) > 0) {
+            throw new ParameterException(spec.commandLine(), "--grace " + Durations.format(grace) + " is more than a third of a term's validity here ("
+                    + Durations.format(validity) + ", the session timeout less the safety margin): SIGKILL must come before the deadline,"
+                    + " so give at most " + Durations.format(third) + ", or a longer --ttl");
+        }
+        return grace;
     }
 
     /** Where this candidate stands, for the line that says it joined. */
@@ -175,10 +204,7 @@ final class RunCommand implements Callable<Integer> {
             } catch (ElectionTimeoutException e) {
                 continue;
             }
-            // The grace period must end before the deadline: cap it by the validity one renewal gives.
-            Duration cap = leadership.termValidity().dividedBy(3);
-            Duration termGrace = grace.compareTo(cap) < 0 ? grace : cap;
-            if (term.remaining().compareTo(termGrace) <= 0) {
+            if (term.remaining().compareTo(grace) <= 0) {
                 // Running out, after a SIGTERM for it: wait for a renewal to extend the term, or for its end.
                 awaitAny(Duration.ofMillis(200), term.lost().toCompletableFuture());
                 continue;
@@ -187,7 +213,7 @@ final class RunCommand implements Callable<Integer> {
             // Said before the start, so that it comes before the command's first line of output.
             Console.say("leads '" + election + "' with token " + term.fencingToken() + "; starting " + String.join(" ", command));
             Supervised child = Supervised.start(command, term, election, leadership.participantId());
-            Ending ending = watch(child, term, termGrace);
+            Ending ending = watch(child, term);
             if (ending != Ending.BY_ITSELF) {
                 if (ending == Ending.LOST && term.isValid()) {
                     Console.say("the command stopped on the SIGTERM sent as validity ran out; it runs again if renewals return in time");
@@ -207,7 +233,7 @@ final class RunCommand implements Callable<Integer> {
             Duration ran = Duration.ofNanos(System.nanoTime() - startedAt);
             restarts = ran.compareTo(BACKOFF_CAP) >= 0 ? 0 : restarts;
             Duration delay = backoff(restarts++);
-            Console.say("the command exited with status " + code + " after " + Durations.format(ran.truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
+            Console.say("the command exited with status " + code + " after " + Durations.format(ran.truncatedTo(ChronoUnit.MILLIS))
                     + "; running it again in " + Durations.format(delay) + " if still leading");
             awaitAny(delay, term.lost().toCompletableFuture());
         }
@@ -240,7 +266,7 @@ final class RunCommand implements Callable<Integer> {
      * own. The command gets SIGTERM once less than the grace period of validity is left, so that SIGKILL
      * at the deadline is a last resort, and SIGKILL at once when the term has ended.
      */
-    private Ending watch(Supervised child, Leadership term, Duration termGrace) throws Exception {
+    private Ending watch(Supervised child, Leadership term) throws Exception {
         boolean termSent = false;
         while (true) {
             if (stopping) {
@@ -256,7 +282,7 @@ final class RunCommand implements Callable<Integer> {
                 child.kill(); // what it left behind in its group, and the watchdog
                 return termSent ? Ending.LOST : Ending.BY_ITSELF; // after a SIGTERM for the term, it obeyed
             }
-            long untilTerm = term.remaining().minus(termGrace).toNanos();
+            long untilTerm = term.remaining().minus(grace).toNanos();
             if (!termSent && untilTerm <= 0) {
                 Console.say("validity running out; SIGTERM to the command's process group");
                 child.terminate();

@@ -117,6 +117,14 @@ class CommandLineErrorsTest extends WithEmbeddedZooKeeper {
     }
 
     @Test
+    void aGraceLongerThanAThirdOfATermsValidityIsAUsageErrorThatGivesTheBound() {
+        // A 3s session less the default safety margin (a fifth) leaves terms 2400ms of validity.
+        Outcome o = run("run", "--connect", server.uri("x", ""), "--election", "e", "--ttl", "3s", "--grace", "1h", "--", "true");
+        assertOneLineError(o, 2, "--grace 1h is more than a third of a term's validity here (2400ms, the session timeout less the safety margin)");
+        assertTrue(o.err().contains("give at most 800ms, or a longer --ttl"), o.err());
+    }
+
+    @Test
     void theTtlAndTheUrisSessionTimeoutTogetherAreAUsageError() {
         assertOneLineError(run("run", "--connect", server.uri("x", "sessionTimeout=5s"), "--election", "e", "--ttl", "3s", "--", "true"), 2,
                 "--ttl 3s and the URI's sessionTimeout both set the session timeout");
