@@ -121,10 +121,19 @@ public final class RaftCluster implements ClusterUnderTest, Processes.Launchable
         return uriFor(addresses(), namespace);
     }
 
+    /**
+     * Makes a member the group's Raft leader.
+     *
+     * @param member 0 to size() - 1
+     */
+    public void leadRaft(int member) {
+        admin.transferLeadership(addresses().get(member));
+    }
+
     /** Moves the Raft leadership to the member first: see the class's comment. */
     @Override
     public String uriForMember(int member, String namespace) {
-        admin.transferLeadership(addresses().get(member));
+        leadRaft(member);
         return uriFor(List.of(addresses().get(member)), namespace);
     }
 
