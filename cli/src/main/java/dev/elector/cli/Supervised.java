@@ -33,7 +33,10 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  *
  * What escapes: a descendant that starts a session or process group of its own (a daemon that calls
- * {@code setsid}, a shell with job control).
+ * {@code setsid}, a shell with job control); the command's children when this JVM and the watchdog die
+ * together (SIGKILL to this JVM's process group, where the watchdog runs), as then only the command's
+ * parent-death signal acts; and without {@code setpriv}, in that case the command as well, and when this JVM
+ * is SIGKILLed between starting the command and starting the watchdog.
  */
 final class Supervised {
     /**
