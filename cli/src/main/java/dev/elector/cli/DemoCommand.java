@@ -2,7 +2,14 @@ package dev.elector.cli;
 
 import dev.elector.test.cluster.History;
 import dev.elector.test.cluster.EmbeddedZooKeeper;
+import dev.elector.test.cluster.Processes;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -17,10 +24,11 @@ import picocli.CommandLine.Option;
  * status 0 means every invariant held.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        customSynopsis = "elector demo [--duration DURATION] [--participants N]",
-        description = {"Runs a self-contained demo on an embedded ZooKeeper: elections, failovers, fencing tokens and leader-only jobs."
+        customSynopsis = "elector demo [--backend zk|raft] [--duration DURATION] [--participants N]",
+        description = {"Runs a self-contained demo: elections, failovers, fencing tokens and leader-only jobs, on an embedded ZooKeeper,"
+                + " or with --backend raft among the participants themselves, each a Raft voter, with no server at all."
                 + " It ends with a summary line a script can parse.", ""},
-        footer = {"", "Examples:", "  elector demo", "  elector demo --duration 12s --participants 3",
+        footer = {"", "Examples:", "  elector demo", "  elector demo --duration 12s --participants 3", "  elector demo --backend raft",
                 "", "Exit codes: 0 every invariant held, 1 one did not (or the demo could not run), 2 a wrong command line."})
 final class DemoCommand implements Callable<Integer> {
     /** Session timeout of the participants; the embedded server's 100 ms tick allows 0.2 s to 2 s. */
@@ -30,8 +38,15 @@ final class DemoCommand implements Callable<Integer> {
             description = "How long the demo runs once a first leader is elected (default ${DEFAULT-VALUE}, at least 12s).")
     Duration duration;
 
-    @Option(names = "--participants", defaultValue = "4", description = "Participants (default ${DEFAULT-VALUE}, 2 to 8).")
-    int participants;
+    @Option(names = "--participants", description = "Participants (default 4, 2 to 8; with raft, 3 by default, and 3, 5 or 7).")
+    Integer participants;
+
+    @Option(names = "--backend", defaultValue = "zk", paramLabel = "zk|raft",
+            description = "zk: an embedded ZooKeeper (default); raft: the participants are the Raft group's voters.")
+    String backend;
+
+    /** Raft election timeouts of 500 ms to 1 s allow sessions from 3 s. */
+    private static final Duration RAFT_SESSION = Duration.ofSeconds(3);
 
     private final long startedAt = System.nanoTime();
     private volatile String cause = "election";
@@ -44,27 +59,37 @@ final class DemoCommand implements Callable<Integer> {
         if (duration.compareTo(Duration.ofSeconds(12)) < 0) {
             throw new IllegalArgumentException("--duration " + duration.toSeconds() + "s is too short: the demo needs at least 12s");
         }
-        if (participants < 2 || participants > 8) {
-            throw new IllegalArgumentException("--participants " + participants + " must be 2 to 8");
+        boolean raft = switch (backend) {
+            case "zk" -> false;
+            case "raft" -> true;
+            default -> throw new IllegalArgumentException("--backend '" + backend + "' must be zk or raft");
+        };
+        int count = participants != null ? participants : raft ? 3 : 4;
+        if (count < 2 || count > 8 || raft && (count % 2 == 0 || count < 3)) {
+            throw new IllegalArgumentException("--participants " + count + (raft ? " must be 3, 5 or 7: a Raft group of voters needs an odd number of at least 3"
+                    : " must be 2 to 8"));
         }
         fleet = new Fleet("demo", Duration.ofMillis(500), System.getProperty("java.class.path"), this::show);
         Fleet group = fleet;
         Runtime.getRuntime().addShutdownHook(new Thread(group::close, "elector-demo-stop"));
-        try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(0, 100); group) {
-            String uri = zk.uri("demo", "sessionTimeout=" + SESSION.toMillis() + "ms&connectTimeout=5s");
-            print("demo", "embedded ZooKeeper at 127.0.0.1:" + zk.port() + ", session timeout " + SESSION.toMillis() + " ms; starting "
-                    + participants + " participants, each running a leader-only job every 500 ms");
-            for (int i = 0; i < participants; i++) {
-                fleet.spawn(uri);
-            }
+        Duration session = raft ? RAFT_SESSION : SESSION;
+        // Where each participant connects: one URI for all on ZooKeeper; on Raft, each voter names itself, and a
+        // participant started again in a killed one's place takes its URI, so its node rejoins from its log.
+        Map<String, String> uris = new HashMap<>();
+        try (AutoCloseable server = raft ? raftGroup(count, uris, session) : zooKeeper(count, uris, session); group) {
             waitUntil(() -> fleet.leader().isPresent(), Duration.ofSeconds(60));
             long t0 = System.nanoTime();
             at(t0, 0.2);
             fleet.leader().ifPresent(id -> {
-                print("demo", "SIGKILL " + id + ", the leader: the others wait for its session to expire (" + SESSION.toMillis() + " ms)");
+                print("demo", "SIGKILL " + id + ", the leader: the others wait for its session to expire (" + session.toMillis() + " ms)");
                 cause = "failover after SIGKILL";
                 fleet.kill(id);
-                fleet.spawn(uri);
+                String uri = uris.get(id);
+                String next = fleet.spawn(uri);
+                uris.put(next, uri);
+                if (raft) {
+                    print("demo", next + " starts in " + id + "'s place, on its Raft node's data: the node rejoins from its log");
+                }
             });
             at(t0, 0.4);
             Optional<String> paused = fleet.leader();
@@ -72,11 +97,11 @@ final class DemoCommand implements Callable<Integer> {
                 String id = paused.get();
                 int runs = fleet.count(id, "RUN");
                 waitUntil(() -> fleet.count(id, "RUN") > runs, Duration.ofSeconds(5));
-                print("demo", "SIGSTOP " + id + ", the leader, in the middle of a job run, for " + 2 * SESSION.toMillis()
+                print("demo", "SIGSTOP " + id + ", the leader, in the middle of a job run, for " + 2 * session.toMillis()
                         + " ms: past its deadline, like a long GC pause");
                 cause = "failover after SIGSTOP";
                 fleet.pause(id);
-                TimeUnit.NANOSECONDS.sleep(SESSION.multipliedBy(2).toNanos());
+                TimeUnit.NANOSECONDS.sleep(session.multipliedBy(2).toNanos());
                 print("demo", "SIGCONT " + id + ": it must find its term over, and its in-flight write must be fenced off");
                 fleet.resume(id);
             }
@@ -91,6 +116,34 @@ final class DemoCommand implements Callable<Integer> {
             fleet.leaveAll(Duration.ofSeconds(10));
         }
         return summary(fleet.history());
+    }
+
+    private AutoCloseable zooKeeper(int count, Map<String, String> uris, Duration session) throws java.io.IOException {
+        EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(0, 100);
+        String uri = zk.uri("demo", "sessionTimeout=" + session.toMillis() + "ms&connectTimeout=5s");
+        print("demo", "embedded ZooKeeper at 127.0.0.1:" + zk.port() + ", session timeout " + session.toMillis() + " ms; starting "
+                + count + " participants, each running a leader-only job every 500 ms");
+        for (int i = 0; i < count; i++) {
+            uris.put(fleet.spawn(uri), uri);
+        }
+        return zk;
+    }
+
+    /** Each participant is a voter of the group, its node in its own JVM: no server runs anywhere else. */
+    private AutoCloseable raftGroup(int count, Map<String, String> uris, Duration session) throws java.io.IOException {
+        Path data = Files.createTempDirectory(Processes.dataRoot(), "elector-demo-raft-");
+        List<String> voters = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            voters.add("127.0.0.1:" + Processes.freePort());
+        }
+        print("demo", "no server: " + count + " participants are the voters of a Raft group at " + String.join(",", voters)
+                + ", session timeout " + session.toMillis() + " ms, each running a leader-only job every 500 ms");
+        for (int i = 0; i < count; i++) {
+            String uri = "raft://" + String.join(",", voters) + "/demo?self=" + voters.get(i) + "&dataDir=" + data.resolve("node-" + (i + 1))
+                    + "&electionTimeout=500ms&sessionTimeout=" + session.toMillis() + "ms&connectTimeout=30s";
+            uris.put(fleet.spawn(uri), uri);
+        }
+        return () -> Processes.deleteTree(data);
     }
 
     private synchronized void show(String id, String[] f, boolean accepted) {

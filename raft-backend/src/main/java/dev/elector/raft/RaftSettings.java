@@ -46,6 +46,11 @@ record RaftSettings(List<Endpoint> voters, Endpoint self, Path dataDir, Duration
     static RaftSettings of(ConnectionSpec spec) {
         Map<String, String> p = spec.parameters();
         List<Endpoint> voters = spec.endpoints();
+        if (spec.options().tls().isPresent() || spec.options().credentials().isPresent()) {
+            // Better refused than ignored: a user who asked for TLS must not run without it unknowingly.
+            throw new IllegalArgumentException("raft:// takes no TLS or credentials yet: its Raft ports are plain gRPC;"
+                    + " keep them on a private network, or use zk:// or etcd:// where the cluster must be secured");
+        }
         Endpoint self = null;
         if (p.containsKey("self")) {
             String given = p.get("self");
