@@ -11,6 +11,7 @@ import dev.elector.test.cluster.ClusterUnderTest;
 import dev.elector.test.cluster.ParticipantMain;
 import dev.elector.test.cluster.Processes;
 import dev.elector.test.cluster.EtcdCluster;
+import dev.elector.test.cluster.RaftCluster;
 import dev.elector.test.cluster.TcpProxy;
 import dev.elector.test.cluster.ProcessEnsemble;
 import dev.elector.test.cluster.ZooKeeperCluster;
@@ -81,10 +82,27 @@ public final class Bench {
     private void run() throws Exception {
         long started = System.nanoTime();
         String storage = Processes.dataRoot().toString().startsWith("/dev/shm") ? "tmpfs (/dev/shm)" : "disk (" + Processes.dataRoot() + ")";
-        try (ZooKeeperCluster zk = new ZooKeeperCluster(ProcessEnsemble.start(3)); EtcdCluster etcd = EtcdCluster.start(3)) {
-            for (ClusterUnderTest cluster : List.<ClusterUnderTest>of(zk, etcd)) {
-                String b = cluster.backendName().equals("ZooKeeper") ? "zk" : "etcd";
-                RawRecipe raw = b.equals("zk") ? new RawRecipe.Latch(zk) : new RawRecipe.EtcdElection(etcd);
+        try (ZooKeeperCluster zk = new ZooKeeperCluster(ProcessEnsemble.start(3)); EtcdCluster etcd = EtcdCluster.start(3);
+             RaftCluster raft = RaftCluster.start(3)) {
+            for (ClusterUnderTest cluster : List.<ClusterUnderTest>of(zk, etcd, raft)) {
+                String b = cluster == zk ? "zk" : cluster == etcd ? "etcd" : "raft";
+                // raft:// has no raw recipe to race: nothing else runs an election on a Ratis group.
+                RawRecipe raw = cluster == zk ? new RawRecipe.Latch(zk) : cluster == etcd ? new RawRecipe.EtcdElection(etcd) : null;
+                if (cluster == raft) {
+                    if (wanted("handover")) {
+                        log("raft: graceful handover");
+                        handover(cluster, b, null, quick ? 200 : 500);
+                    }
+                    if (wanted("failover")) {
+                        log("raft: crash failover");
+                        failover(cluster, b, null, quick ? 2 : 10);
+                    }
+                    if (wanted("many")) {
+                        log("raft: 1,000 elections on one coordinator");
+                        manyElections(cluster, b, 1000);
+                    }
+                    continue;
+                }
                 if (wanted("handover")) {
                     log("%s: graceful handover", b);
                     handover(cluster, b, raw, quick ? 200 : 500);
@@ -144,7 +162,7 @@ public final class Bench {
         int closes = 0;
         int resigns = 0;
         try (Coordinator c1 = Coordinator.connect(cluster.uri(ns)); Coordinator c2 = Coordinator.connect(cluster.uri(ns));
-             RawRecipe.Pair pair = raw.pair("handover")) {
+             RawRecipe.Pair pair = raw == null ? null : raw.pair("handover")) {
             Coordinator[] coordinators = {c1, c2};
             Election[] elections = new Election[2];
             for (int i = 0; i < 2; i++) {
@@ -173,14 +191,15 @@ public final class Bench {
                     elections[leader].resign();
                     byResign[resigns++] = poll(elected) - t0;
                 }
-                baseline[i] = pair.handover();
+                baseline[i] = pair == null ? 0 : pair.handover();
             }
         }
-        String label = b.equals("zk") ? "Curator LeaderLatch (close, then the next isLeader)" : "jetcd Election (resign, then the next campaign completes)";
+        String label = raw == null ? null : b.equals("zk") ? "Curator LeaderLatch (close, then the next isLeader)"
+                : "jetcd Election (resign, then the next campaign completes)";
         percentiles(what, b, byClose, baseline, label, "close()");
         percentiles(what + "_resign", b, byResign, baseline, label, "resign(), which also joins again");
         notes.put(what + "_" + b, String.format(Locale.ROOT, "%d handovers by close() and %d by resign(), each followed by one raw handover"
-                + " (%d raw in all); the successor reads its position once before it claims; Elector's listeners run on the"
+                + " (%d raw in all, none on raft://); the successor reads its position once before it claims; Elector's listeners run on the"
                 + " election's listener thread; goal: p50 ratio <= 1.10, p99 ratio <= 1.25", n, rounds - n, rounds));
     }
 
@@ -198,7 +217,8 @@ public final class Bench {
         Arrays.sort(e);
         Arrays.sort(r);
         for (String p : List.of("p50", "p99", "max")) {
-            figures.add(new Figure(what + "_" + p + "_" + b, e[rank(p, e.length)] / 1e6, "ms (" + how + ")", label, r[rank(p, r.length)] / 1e6));
+            figures.add(new Figure(what + "_" + p + "_" + b, e[rank(p, e.length)] / 1e6, "ms (" + how + ")", label,
+                    label == null ? null : r[rank(p, r.length)] / 1e6));
         }
     }
 
@@ -232,16 +252,16 @@ public final class Bench {
                 await().atMost(Duration.ofSeconds(30)).until(() -> e.participants().size() == 2);
                 return new Follower(elected, c);
             });
-            baseline[i] = killAndTime(raw.childCommand(ns, "crash"), () -> raw.follower(ns, "crash"));
+            baseline[i] = raw == null ? 0 : killAndTime(raw.childCommand(ns, "crash"), () -> raw.follower(ns, "crash"));
         }
         long[] e = elector.clone();
         long[] r = baseline.clone();
         Arrays.sort(e);
         Arrays.sort(r);
         double ttl = TTL.toMillis();
-        String label = b.equals("zk") ? "Curator LeaderLatch" : "jetcd Election";
-        figures.add(new Figure("failover_p50_ratio_" + b, e[(e.length - 1) / 2] / 1e6 / ttl, "x TTL", label, r[(r.length - 1) / 2] / 1e6 / ttl));
-        figures.add(new Figure("failover_max_ratio_" + b, e[e.length - 1] / 1e6 / ttl, "x TTL", label, r[r.length - 1] / 1e6 / ttl));
+        String label = raw == null ? null : b.equals("zk") ? "Curator LeaderLatch" : "jetcd Election";
+        figures.add(new Figure("failover_p50_ratio_" + b, e[(e.length - 1) / 2] / 1e6 / ttl, "x TTL", label, label == null ? null : r[(r.length - 1) / 2] / 1e6 / ttl));
+        figures.add(new Figure("failover_max_ratio_" + b, e[e.length - 1] / 1e6 / ttl, "x TTL", label, label == null ? null : r[r.length - 1] / 1e6 / ttl));
         notes.put("failover_" + b, trials + " SIGKILLs each, both sides with a " + TTL.toSeconds()
                 + " s session timeout or TTL; goal: p50 ratio at most 1.0 plus the server's expiry step, and no worse than raw");
     }
@@ -483,12 +503,14 @@ public final class Bench {
         String last = String.format(Locale.ROOT, "bench handover_p50_ratio_zk=%.2f handover_p50_ratio_etcd=%.2f handover_p99_ratio_zk=%.2f"
                         + " handover_p99_ratio_etcd=%.2f failover_p50_ratio_zk=%.2f"
                         + " failover_p50_ratio_etcd=%.2f herd_notifications_per_change=%.1f threads_per_election=%.3f"
-                        + " scale_join_s_zk=%.2f scale_join_s_etcd=%.2f scale_recover_s_zk=%.2f scale_recover_s_etcd=%.2f",
+                        + " scale_join_s_zk=%.2f scale_join_s_etcd=%.2f scale_recover_s_zk=%.2f scale_recover_s_etcd=%.2f"
+                        + " handover_p50_ms_raft=%.1f failover_p50_ratio_raft=%.2f",
                 ratio("handover_p50_zk"), ratio("handover_p50_etcd"), ratio("handover_p99_zk"), ratio("handover_p99_etcd"),
                 value("failover_p50_ratio_zk"), value("failover_p50_ratio_etcd"),
                 Math.max(value("herd_notifications_per_change_zk"), value("herd_notifications_per_change_etcd")),
                 Math.max(value("threads_per_election_zk"), value("threads_per_election_etcd")),
-                value("scale_join_s_zk"), value("scale_join_s_etcd"), value("scale_recover_s_zk"), value("scale_recover_s_etcd"));
+                value("scale_join_s_zk"), value("scale_join_s_etcd"), value("scale_recover_s_zk"), value("scale_recover_s_etcd"),
+                value("handover_p50_raft"), value("failover_p50_ratio_raft"));
         md.append('\n').append(last).append('\n');
         Path dir = Path.of("bench", "target");
         Files.createDirectories(dir);

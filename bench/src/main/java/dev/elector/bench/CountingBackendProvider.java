@@ -16,10 +16,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Serves {@code count+zk://} and {@code count+etcd://}: the real backend, with every request and every watch
- * notification counted, so the benchmark can report what a leadership change costs.
+ * Serves {@code count+zk://}, {@code count+etcd://} and {@code count+raft://}: the real backend, with every
+ * request and every watch notification counted, so the benchmark can report what a leadership change costs.
  */
-public final class CountingBackendProvider implements BackendProvider {
+public class CountingBackendProvider implements BackendProvider {
     /** Requests made by all counting backends in this JVM. */
     public static final AtomicLong REQUESTS = new AtomicLong();
     /** Watch notifications delivered to all counting backends in this JVM. */
@@ -31,7 +31,7 @@ public final class CountingBackendProvider implements BackendProvider {
     /** Backends (sessions or leases) opened in this JVM. */
     public static final AtomicLong SESSIONS = new AtomicLong();
 
-    private final String scheme;
+    private final String inner;
 
     /**
      * The renewal count and the send time of the latest renewal, read together.
@@ -46,21 +46,31 @@ public final class CountingBackendProvider implements BackendProvider {
 
     /** The provider for {@code count+zk}; {@link ServiceLoader} needs a public no-argument constructor. */
     public CountingBackendProvider() {
-        this("count+zk");
+        this("zk");
     }
 
-    private CountingBackendProvider(String scheme) {
-        this.scheme = scheme;
+    /**
+     * The provider that counts the calls of another backend.
+     *
+     * @param inner the counted backend's scheme
+     */
+    CountingBackendProvider(String inner) {
+        this.inner = inner;
     }
 
     @Override
     public String scheme() {
-        return scheme;
+        return "count+" + inner;
     }
 
     @Override
     public int defaultPort() {
-        return delegate("zk").defaultPort();
+        return delegate(inner).defaultPort();
+    }
+
+    @Override
+    public java.util.Set<String> uriOptions() {
+        return delegate(inner).uriOptions();
     }
 
     @Override
@@ -78,26 +88,18 @@ public final class CountingBackendProvider implements BackendProvider {
     }
 
     /** The same provider for etcd, registered as its own service. */
-    public static final class Etcd implements BackendProvider {
-        private final CountingBackendProvider counting = new CountingBackendProvider("count+etcd");
-
+    public static final class Etcd extends CountingBackendProvider {
         /** For {@link ServiceLoader}. */
         public Etcd() {
+            super("etcd");
         }
+    }
 
-        @Override
-        public String scheme() {
-            return counting.scheme();
-        }
-
-        @Override
-        public int defaultPort() {
-            return delegate("etcd").defaultPort();
-        }
-
-        @Override
-        public Backend connect(ConnectionSpec spec, SessionListener listener) {
-            return counting.connect(spec, listener);
+    /** The same provider for Raft, registered as its own service. */
+    public static final class Raft extends CountingBackendProvider {
+        /** For {@link ServiceLoader}. */
+        public Raft() {
+            super("raft");
         }
     }
 
