@@ -35,16 +35,8 @@ public final class RaftAdmin implements AutoCloseable {
      * @return the client; close it
      */
     public static RaftAdmin connect(List<String> voters, Duration timeout) {
-        List<Endpoint> endpoints = voters.stream().map(RaftAdmin::endpoint).toList();
-        return new RaftAdmin(new RaftSettings(endpoints, null, null, Duration.ofSeconds(1), Duration.ofSeconds(10), timeout));
-    }
-
-    private static Endpoint endpoint(String address) {
-        int colon = address.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("voter '" + address + "' must be host:port");
-        }
-        return new Endpoint(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
+        List<Endpoint> endpoints = voters.stream().map(RaftSettings::endpoint).toList();
+        return new RaftAdmin(new RaftSettings(endpoints, endpoints, null, null, Duration.ofSeconds(1), Duration.ofSeconds(10), timeout));
     }
 
     /**
@@ -98,7 +90,7 @@ public final class RaftAdmin implements AutoCloseable {
      */
     public void transferLeadership(String voter) {
         try {
-            RaftClientReply reply = client.admin().transferLeadership(RaftSettings.id(endpoint(voter)), settings.connectTimeout().toMillis());
+            RaftClientReply reply = client.admin().transferLeadership(RaftSettings.id(RaftSettings.endpoint(voter)), settings.connectTimeout().toMillis());
             if (!reply.isSuccess()) {
                 throw new CoordinatorUnavailableException("Could not move Raft leadership to " + voter + ": " + reply.getException(), reply.getException());
             }

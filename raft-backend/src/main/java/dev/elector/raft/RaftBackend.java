@@ -46,7 +46,8 @@ final class RaftBackend implements Backend {
 
     private final RaftSettings settings;
     private final RaftNode node;
-    private final RaftClient client;
+    /** Commands and reads; replaced when Ratis gives up on a command, which closes the client's ordered window for good. */
+    private final java.util.concurrent.atomic.AtomicReference<RaftClient> client = new java.util.concurrent.atomic.AtomicReference<>();
     private final RaftClient feedClient;
     private final String prefix;
     private final SessionListener listener;
@@ -78,7 +79,7 @@ final class RaftBackend implements Backend {
     private RaftBackend(RaftSettings settings, RaftNode node, String namespace, SessionListener listener) {
         this.settings = settings;
         this.node = node;
-        this.client = settings.client();
+        this.client.set(settings.client());
         this.feedClient = settings.client();
         this.prefix = "/" + namespace + "/";
         this.listener = listener;
@@ -162,6 +163,9 @@ final class RaftBackend implements Backend {
                 sessionLost(id);
                 throw new ElectionException("the Raft group expired session " + id + " before the candidate was added");
             }
+            if (reply.status() == Wire.Status.REFUSED) {
+                throw new ElectionException("the Raft group refused the candidate: " + reply.reason());
+            }
             return Entry.of(election, Long.toString(reply.index()), reply.index(), reply.index(), id, value);
         });
     }
@@ -239,7 +243,7 @@ final class RaftBackend implements Backend {
                 log.info("Could not close Raft session {}; its entries go when it expires: {}", id, e.toString());
             }
         }
-        closeQuietly(client);
+        closeQuietly(client.get());
         closeQuietly(feedClient);
         try {
             follower.join(settings.connectTimeout().toMillis());
@@ -330,12 +334,45 @@ final class RaftBackend implements Backend {
     }
 
     private CompletableFuture<Wire.Reply> command(String what, Wire.Command command) {
-        return call(what, client.async().send(Wire.message(command))).thenApply(Wire::reply);
+        RaftClient current = client.get();
+        return call(what, current.async().send(Wire.message(command))).whenComplete((reply, error) -> {
+            if (error != null && gaveUp(error)) {
+                replace(current);
+            }
+        }).thenApply(Wire::reply);
     }
 
     private CompletableFuture<Message> read(String what, Wire.Query query) {
         // Unordered: a read waits for no write of this client, and is linearizable by the servers' read option.
-        return call(what, client.async().sendReadOnlyUnordered(Wire.message(query)));
+        return call(what, client.get().async().sendReadOnlyUnordered(Wire.message(query)));
+    }
+
+    /** Whether Ratis gave up on a command, or on the client: its ordered window then stays closed. */
+    private static boolean gaveUp(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.ratis.protocol.exceptions.RaftRetryFailureException
+                    || t instanceof org.apache.ratis.protocol.exceptions.AlreadyClosedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A new client in place of one whose window Ratis closed; once, however many of its calls fail. */
+    private void replace(RaftClient broken) {
+        if (closed) {
+            return;
+        }
+        RaftClient fresh = settings.client();
+        if (client.compareAndSet(broken, fresh)) {
+            log.info("Ratis gave up on a command after its retries; continuing on a new client");
+            closeQuietly(broken);
+        } else {
+            closeQuietly(fresh);
+        }
+        if (closed) {
+            closeQuietly(client.get()); // close() may have run meanwhile and closed the one before
+        }
     }
 
     /** The call's reply, or an {@link ElectionException} saying what was tried, within the connect timeout. */

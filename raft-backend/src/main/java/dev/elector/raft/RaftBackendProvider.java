@@ -31,7 +31,9 @@ public final class RaftBackendProvider implements BackendProvider {
     /**
      * {@code self} (this voter, as listed), {@code dataDir} (its log and snapshots), {@code electionTimeout}
      * (a voter's shortest Raft election timeout, 1s by default; the longest is twice it) and
-     * {@code evenVoters=allow} (accept an even number of voters).
+     * {@code evenVoters=allow} (accept an even number of voters), and, for a client that reaches the voters
+     * through other addresses (a tunnel, a NAT, a proxy), {@code voters=h1:p1,h2:p2,...}: the voters as the
+     * group knows them, one for each address of the URI, in the same order.
      */
     @Override
     public Set<String> uriOptions() {

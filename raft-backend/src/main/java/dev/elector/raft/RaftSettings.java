@@ -26,17 +26,19 @@ import org.apache.ratis.util.TimeDuration;
  * A raft:// URI's settings, validated: the voters, this node (if it is one) and its data directory, and the
  * Raft timing; and the Ratis group and properties made from them, in one place for servers and clients.
  *
- * @param voters the voting nodes, as listed
+ * @param voters the voting nodes, as the group knows them: each one's peer id comes from its address here
+ * @param addresses where this JVM reaches each voter, in the same order: the voters' own addresses, unless a
+ *     client reaches them through others (a tunnel, a NAT, a proxy)
  * @param self this node, one of the voters; null for a client that only reaches the group
  * @param dataDir this voter's log and snapshots; null for a client
  * @param electionTimeout the shortest Raft election timeout; the longest is twice that
  * @param sessionTimeout the session TTL asked for
  * @param connectTimeout the bound on connecting and on every call
  */
-record RaftSettings(List<Endpoint> voters, Endpoint self, Path dataDir, Duration electionTimeout, Duration sessionTimeout,
+record RaftSettings(List<Endpoint> voters, List<Endpoint> addresses, Endpoint self, Path dataDir, Duration electionTimeout, Duration sessionTimeout,
         Duration connectTimeout) {
     /** The backend's own URI options. */
-    static final Set<String> OPTIONS = Set.of("self", "dataDir", "electionTimeout", "evenVoters");
+    static final Set<String> OPTIONS = Set.of("self", "dataDir", "electionTimeout", "evenVoters", "voters");
     /** One group for every namespace: a namespace is a key prefix in it, as on ZooKeeper and etcd. */
     static final RaftGroupId GROUP = RaftGroupId.valueOf(UUID.nameUUIDFromBytes("dev.elector.raft".getBytes(StandardCharsets.UTF_8)));
     /** A client's wait for one reply before it tries again, at the same node or the next. */
@@ -45,7 +47,18 @@ record RaftSettings(List<Endpoint> voters, Endpoint self, Path dataDir, Duration
 
     static RaftSettings of(ConnectionSpec spec) {
         Map<String, String> p = spec.parameters();
-        List<Endpoint> voters = spec.endpoints();
+        List<Endpoint> addresses = spec.endpoints();
+        List<Endpoint> voters = p.containsKey("voters") ? java.util.Arrays.stream(p.get("voters").split(",", -1)).map(RaftSettings::endpoint).toList()
+                : addresses;
+        if (p.containsKey("voters")) {
+            if (p.containsKey("self")) {
+                throw new IllegalArgumentException("voters names the voters a client reaches through other addresses; a voter lists them as they are");
+            }
+            if (voters.size() != addresses.size()) {
+                throw new IllegalArgumentException("voters lists " + voters.size() + " voters for " + addresses.size()
+                        + " addresses: one voter for each address, in the same order");
+            }
+        }
         if (spec.options().tls().isPresent() || spec.options().credentials().isPresent()) {
             // Better refused than ignored: a user who asked for TLS must not run without it unknowingly.
             throw new IllegalArgumentException("raft:// takes no TLS or credentials yet: its Raft ports are plain gRPC;"
@@ -98,7 +111,7 @@ record RaftSettings(List<Endpoint> voters, Endpoint self, Path dataDir, Duration
                 throw new IllegalArgumentException("a voter is listed twice in " + voters);
             }
         }
-        RaftSettings settings = new RaftSettings(voters, self, dataDir, electionTimeout, spec.options().sessionTimeout(), spec.options().connectTimeout());
+        RaftSettings settings = new RaftSettings(voters, addresses, self, dataDir, electionTimeout, spec.options().sessionTimeout(), spec.options().connectTimeout());
         if (self != null && settings.sessionTimeout().compareTo(settings.minimumSessionTimeout()) < 0) {
             throw new IllegalArgumentException("sessionTimeout " + Durations.format(settings.sessionTimeout()) + " is shorter than this Raft group allows: at least "
                     + Durations.format(settings.minimumSessionTimeout()) + ", three times the longest election timeout ("
@@ -116,8 +129,27 @@ record RaftSettings(List<Endpoint> voters, Endpoint self, Path dataDir, Duration
         return RaftPeerId.valueOf(endpoint.host().replace(':', '_') + "_" + endpoint.port());
     }
 
+    /** The group, each voter at the address this JVM reaches it by. */
     RaftGroup group() {
-        return RaftGroup.valueOf(GROUP, voters.stream().map(v -> RaftPeer.newBuilder().setId(id(v)).setAddress(v.toString()).build()).toList());
+        return RaftGroup.valueOf(GROUP, java.util.stream.IntStream.range(0, voters.size())
+                .mapToObj(i -> RaftPeer.newBuilder().setId(id(voters.get(i))).setAddress(addresses.get(i).toString()).build()).toList());
+    }
+
+    /** A voter's {@code host:port}, as the voters option lists it. */
+    static Endpoint endpoint(String address) {
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0 || colon == address.length() - 1) {
+            throw new IllegalArgumentException("voter '" + address + "' must be host:port");
+        }
+        try {
+            int port = Integer.parseInt(address.substring(colon + 1));
+            if (port < 1 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return new Endpoint(address.substring(0, colon), port);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("voter '" + address + "' has no valid port: it must be host:port with a port from 1 to 65535");
+        }
     }
 
     /** Properties a client and a server share. */

@@ -35,6 +35,8 @@ final class RegistryState {
 
     private final Map<Long, Session> sessions = new LinkedHashMap<>();
     private final Map<String, NavigableMap<Long, Stored>> elections = new TreeMap<>();
+    /** Per session, the nonces of registers withdrawn: a register that arrives after its withdrawal is refused. */
+    private final Map<Long, java.util.Set<Long>> withdrawn = new HashMap<>();
     /** Per session, its entries' indices and elections. */
     private final Map<Long, Map<Long, String>> entriesOfSession = new HashMap<>();
     private final ArrayDeque<Change> changes = new ArrayDeque<>();
@@ -67,6 +69,9 @@ final class RegistryState {
             if (!sessions.containsKey(register.session())) {
                 return new Reply(Status.NO_SESSION, 0);
             }
+            if (withdrawn.getOrDefault(register.session(), java.util.Set.of()).contains(register.nonce())) {
+                return new Reply(Status.REFUSED, index, "this register was withdrawn before it arrived");
+            }
             elections.computeIfAbsent(register.election(), e -> new TreeMap<>()).put(index, new Stored(index, register.session(), register.value(), register.nonce()));
             entriesOfSession.computeIfAbsent(register.session(), s -> new LinkedHashMap<>()).put(index, register.election());
             record(new Change(index, Change.Kind.ADDED, register.election(), index));
@@ -85,6 +90,9 @@ final class RegistryState {
                     .filter(s -> s.session() == withdraw.session() && s.nonce() == withdraw.nonce()).findFirst().orElse(null);
             if (added != null) {
                 remove(index, withdraw.election(), added.index());
+            } else if (sessions.containsKey(withdraw.session())) {
+                // The register may still be on its way, from a client that gave up on it: refuse it when it comes.
+                withdrawn.computeIfAbsent(withdraw.session(), k -> new java.util.HashSet<>()).add(withdraw.nonce());
             }
             return new Reply(Status.OK, index);
         }
@@ -180,6 +188,7 @@ final class RegistryState {
         if (sessions.remove(session) == null) {
             return;
         }
+        withdrawn.remove(session);
         Map<Long, String> own = entriesOfSession.remove(session);
         if (own != null) {
             own.forEach((entry, election) -> {
@@ -211,6 +220,14 @@ final class RegistryState {
                 out.writeLong(s.ttlMillis());
                 out.writeLong(s.lastRenewIndex());
             }
+            out.writeInt(withdrawn.size());
+            for (Map.Entry<Long, java.util.Set<Long>> w : withdrawn.entrySet()) {
+                out.writeLong(w.getKey());
+                out.writeInt(w.getValue().size());
+                for (long nonce : w.getValue()) {
+                    out.writeLong(nonce);
+                }
+            }
             out.writeInt(elections.values().stream().mapToInt(Map::size).sum());
             for (Map.Entry<String, NavigableMap<Long, Stored>> queue : elections.entrySet()) {
                 for (Stored stored : queue.getValue().values()) {
@@ -235,6 +252,15 @@ final class RegistryState {
         for (int n = in.readInt(); n > 0; n--) {
             Session s = new Session(in.readLong(), in.readLong(), in.readLong());
             sessions.put(s.id(), s);
+        }
+        withdrawn.clear();
+        for (int n = in.readInt(); n > 0; n--) {
+            java.util.Set<Long> nonces = new java.util.HashSet<>();
+            long session = in.readLong();
+            for (int m = in.readInt(); m > 0; m--) {
+                nonces.add(in.readLong());
+            }
+            withdrawn.put(session, nonces);
         }
         for (int n = in.readInt(); n > 0; n--) {
             String election = in.readUTF();

@@ -77,6 +77,15 @@ class RegistryStateTest {
     }
 
     @Test
+    void aRegisterThatArrivesAfterItsWithdrawalIsRefused() {
+        long s = apply(new Wire.Open(3000)).index();
+        apply(new Wire.Withdraw(s, "/ns/job", 7)); // the client gave up on it; it was still on its way
+        assertEquals(Status.REFUSED, apply(new Wire.Register(s, "/ns/job", "a", 7)).status());
+        assertTrue(state.entries("/ns/job").isEmpty());
+        assertEquals(Status.OK, apply(new Wire.Register(s, "/ns/job", "a", 8)).status());
+    }
+
+    @Test
     void aRefusalIsAnsweredAlikeEverywhereAndChangesNothing() {
         Wire.Reply reply = apply(new Wire.Refuse("sessionTimeout 1s is shorter than this Raft group allows"));
         assertEquals(Status.REFUSED, reply.status());

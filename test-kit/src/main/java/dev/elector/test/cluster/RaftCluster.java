@@ -111,9 +111,21 @@ public final class RaftCluster implements ClusterUnderTest, Processes.Launchable
         return IntStream.range(0, ports.length).mapToObj(i -> "127.0.0.1:" + ports[i]).toList();
     }
 
+    /**
+     * A client URI to these addresses. Addresses that are not the members' own are proxies in front of every
+     * member, in member order: the URI then names the members as the group knows them ({@code voters=}), so
+     * that the client keeps reaching each through its proxy even after the group points it at the real one.
+     */
     @Override
     public String uriFor(List<String> addresses, String namespace) {
-        return "raft://" + String.join(",", addresses) + "/" + namespace + "?sessionTimeout=" + SESSION_TIMEOUT.toMillis() + "ms&connectTimeout=5s";
+        String uri = "raft://" + String.join(",", addresses) + "/" + namespace + "?sessionTimeout=" + SESSION_TIMEOUT.toMillis() + "ms&connectTimeout=5s";
+        if (addresses().containsAll(addresses)) {
+            return uri;
+        }
+        if (addresses.size() != size()) {
+            throw new IllegalArgumentException("proxies must stand in front of every member, in member order: got " + addresses);
+        }
+        return uri + "&voters=" + String.join(",", addresses());
     }
 
     @Override
