@@ -55,12 +55,10 @@ class InJvmGroupTest {
                 + "&electionTimeout=500ms&sessionTimeout=3s&connectTimeout=20s";
     }
 
-    @Test
-    void threeVotersElectOneLeaderAndHandOverOnClose() throws Exception {
-        List<String> voters = voters(3);
-        // The voters start together: each connect waits for a majority.
+    /** The voters start together: each connect waits for a majority. */
+    private List<Election> startVoters(List<String> voters) throws Exception {
         List<CompletableFuture<Coordinator>> starting = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < voters.size(); i++) {
             String uri = uri(voters, i);
             starting.add(CompletableFuture.supplyAsync(() -> Coordinator.connect(uri)));
         }
@@ -68,9 +66,19 @@ class InJvmGroupTest {
             coordinators.add(c.get());
         }
         List<Election> elections = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            elections.add(coordinators.get(i).election("job", dev.elector.ElectionOptions.builder().participantId("p" + i).build()).start());
+        for (int i = 0; i < voters.size(); i++) {
+            elections.add(candidate(coordinators.get(i), "p" + i));
         }
+        return elections;
+    }
+
+    private static Election candidate(Coordinator coordinator, String id) {
+        return coordinator.election("job", dev.elector.ElectionOptions.builder().participantId(id).build()).start();
+    }
+
+    @Test
+    void threeVotersElectOneLeaderAndHandOverOnClose() throws Exception {
+        List<Election> elections = startVoters(voters(3));
         await().atMost(WAIT).until(() -> elections.stream().filter(Election::isLeader).count() == 1
                 && elections.get(0).participants().size() == 3);
         Election leader = elections.stream().filter(Election::isLeader).findFirst().orElseThrow();
@@ -81,5 +89,34 @@ class InJvmGroupTest {
         assertTrue(next.awaitLeadership(WAIT).fencingToken() > first.fencingToken());
         assertFalse(leader.isLeader());
         assertEquals(2, next.participants().size(), next.participants().stream().map(Object::toString).collect(Collectors.joining()));
+    }
+
+    /**
+     * A voter restarted on its data directory rejoins from its snapshot and the log after it: the registry
+     * it serves is the group's, and the leader elsewhere keeps its term.
+     */
+    @Test
+    void aVoterRestartedOnItsDataRejoinsFromItsSnapshot() throws Exception {
+        List<String> voters = voters(3);
+        List<Election> elections = startVoters(voters);
+        await().atMost(WAIT).until(() -> elections.get(0).participants().size() == 3 && elections.stream().anyMatch(Election::isLeader));
+        int leader = elections.indexOf(elections.stream().filter(Election::isLeader).findFirst().orElseThrow());
+        Leadership term = elections.get(leader).awaitLeadership(WAIT);
+        int restarted = (leader + 1) % 3;
+        try (RaftAdmin admin = RaftAdmin.connect(voters, WAIT)) {
+            assertTrue(admin.takeSnapshot(voters.get(restarted)) > 0);
+        }
+        Path dir = data.resolve("n" + restarted);
+        try (var files = Files.walk(dir)) {
+            assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith("snapshot.")), "a snapshot file under " + dir);
+        }
+        coordinators.get(restarted).close(); // its node stops with it
+        await().atMost(WAIT).until(() -> elections.get(leader).participants().size() == 2);
+        Coordinator again = Coordinator.connect(uri(voters, restarted));
+        coordinators.add(again);
+        Election back = candidate(again, "p" + restarted + "-again");
+        await().atMost(WAIT).until(() -> back.participants().size() == 3 && back.leader().isPresent());
+        assertEquals(term.fencingToken(), back.leader().orElseThrow().token(), "the restarted voter sees the leader the group has");
+        assertTrue(term.isValid(), "the leader kept its term while a voter restarted");
     }
 }
