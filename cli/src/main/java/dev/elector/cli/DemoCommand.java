@@ -92,6 +92,8 @@ final class DemoCommand implements Callable<Integer> {
                 }
             });
             at(t0, 0.4);
+            // After the kill a new leader may still be on its way (on Raft, a Raft election may come first).
+            waitUntil(() -> fleet.leader().isPresent(), session.multipliedBy(4));
             Optional<String> paused = fleet.leader();
             if (paused.isPresent()) {
                 String id = paused.get();
@@ -106,6 +108,7 @@ final class DemoCommand implements Callable<Integer> {
                 fleet.resume(id);
             }
             at(t0, 0.75);
+            waitUntil(() -> fleet.leader().isPresent(), session.multipliedBy(4));
             fleet.leader().ifPresent(id -> {
                 print("demo", "asking " + id + ", the leader, to resign");
                 cause = "handover after resign";
