@@ -10,7 +10,7 @@ import java.time.format.DateTimeFormatter;
  * (see {@link Main}).
  */
 final class Console {
-    private static final String[] LIBRARIES = {"org.apache.zookeeper", "org.apache.curator", "io.etcd", "io.grpc", "io.netty", "io.vertx"};
+    private static final String[] LIBRARIES = {"org.apache.zookeeper", "org.apache.curator", "io.etcd", "io.grpc", "io.netty", "io.vertx", "org.apache.ratis"};
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private Console() {
