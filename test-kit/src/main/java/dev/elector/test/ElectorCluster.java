@@ -38,7 +38,7 @@ public @interface ElectorCluster {
     Backend backend() default Backend.IN_MEMORY;
 
     /**
-     * Members of a real cluster: 1 or 3 (the in-memory tier has none, the embedded one 1).
+     * Members of a real cluster: 1 or 3 (the in-memory tier has none, the embedded one 1, Raft 3).
      *
      * @return the member count
      */
@@ -80,6 +80,11 @@ public @interface ElectorCluster {
          * the environment variable {@code ELECTOR_TEST_ETCD} names, or else the one on the PATH; skipped,
          * with the reason, without one. No Docker: the kit runs no containers.
          */
-        ETCD
+        ETCD,
+        /**
+         * A real {@code raft://} group of 3 voters, each a JVM of its own on loopback (needs {@code elector-raft}
+         * on the test classpath); the handle's coordinators are its clients. Sessions of at least 3s.
+         */
+        RAFT
     }
 }

@@ -6,6 +6,7 @@ import dev.elector.test.cluster.ClusterUnderTest;
 import dev.elector.test.cluster.EmbeddedZooKeeper;
 import dev.elector.test.cluster.EtcdCluster;
 import dev.elector.test.cluster.ProcessEnsemble;
+import dev.elector.test.cluster.RaftCluster;
 import dev.elector.test.cluster.ZooKeeperCluster;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -185,9 +186,13 @@ public final class ElectorClusterExtension implements ExecutionCondition, Before
         if (config.nodes() != 1 && config.nodes() != 3) {
             throw new ExtensionConfigurationException("@ElectorCluster nodes " + config.nodes() + " must be 1 or 3");
         }
+        if (config.backend() == ElectorCluster.Backend.RAFT && config.nodes() != 3) {
+            throw new ExtensionConfigurationException("@ElectorCluster nodes " + config.nodes() + " must be 3 for RAFT: a Raft group needs at least 3 voters");
+        }
         ClusterUnderTest cluster = switch (config.backend()) {
             case EMBEDDED_ZOOKEEPER -> new ZooKeeperCluster(embedded());
             case ZOOKEEPER -> new ZooKeeperCluster(ProcessEnsemble.start(config.nodes()));
+            case RAFT -> RaftCluster.start(config.nodes());
             default -> EtcdCluster.start(config.nodes());
         };
         return new Held(config, new RealTestCluster(config.backend(), cluster, sessionTimeout, opened), opened, cluster);

@@ -36,6 +36,7 @@ final class RealTestCluster implements TestCluster {
         return switch (cluster.backendName()) {
             case "ZooKeeper" -> ElectorCluster.Backend.ZOOKEEPER;
             case "etcd" -> ElectorCluster.Backend.ETCD;
+            case "Raft" -> ElectorCluster.Backend.RAFT;
             default -> null;
         };
     }
