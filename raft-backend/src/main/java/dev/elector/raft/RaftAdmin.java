@@ -35,6 +35,12 @@ public final class RaftAdmin implements AutoCloseable {
      * @return the client; close it
      */
     public static RaftAdmin connect(List<String> voters, Duration timeout) {
+        if (voters.isEmpty()) {
+            throw new IllegalArgumentException("voters must name at least one voter, host:port");
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, got " + dev.elector.Durations.format(timeout));
+        }
         List<Endpoint> endpoints = voters.stream().map(RaftSettings::endpoint).toList();
         return new RaftAdmin(new RaftSettings(endpoints, endpoints, null, null, Duration.ofSeconds(1), Duration.ofSeconds(10), timeout));
     }
@@ -49,7 +55,7 @@ public final class RaftAdmin implements AutoCloseable {
     public List<Participant> participants(String namespace, String election) {
         List<Participant> participants = new ArrayList<>();
         for (Wire.Stored s : Wire.entries(call(client.async().sendReadOnlyUnordered(Wire.message(new Wire.ListEntries(key(namespace, election))))))) {
-            participants.add(dev.elector.spi.Entry.of(election, "", s.index(), s.index(), s.session(), s.value()).toParticipant());
+            participants.add(s.toEntry(election).toParticipant());
         }
         return participants;
     }
@@ -120,7 +126,7 @@ public final class RaftAdmin implements AutoCloseable {
     }
 
     private static String key(String namespace, String election) {
-        return "/" + namespace + "/" + election;
+        return Wire.election(namespace, election);
     }
 
     private Message call(java.util.concurrent.CompletableFuture<RaftClientReply> call) {
@@ -132,7 +138,7 @@ public final class RaftAdmin implements AutoCloseable {
             return reply.getMessage();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CoordinatorUnavailableException("Interrupted", e);
+            throw new CoordinatorUnavailableException("Interrupted while waiting for the Raft group " + settings.voters(), e);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new CoordinatorUnavailableException("The Raft group " + settings.voters() + " did not answer within "
                     + dev.elector.Durations.format(settings.connectTimeout()) + ": " + e, e);

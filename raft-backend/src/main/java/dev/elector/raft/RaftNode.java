@@ -93,10 +93,13 @@ public final class RaftNode {
         RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, 10_000);
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2); // Ratis keeps every snapshot unless told
+
         boolean known = Files.isDirectory(settings.dataDir().resolve(RaftSettings.GROUP.getUuid().toString()));
+        RaftServer server = null;
         try {
             Files.createDirectories(settings.dataDir());
-            RaftServer server = RaftServer.newBuilder()
+            server = RaftServer.newBuilder()
                     .setServerId(RaftSettings.id(settings.self()))
                     .setGroup(settings.group())
                     .setProperties(properties)
@@ -107,6 +110,13 @@ public final class RaftNode {
             server.start();
             return server;
         } catch (IOException e) {
+            if (server != null) {
+                try {
+                    server.close(); // a half-started server holds its port, its log and a timer
+                } catch (IOException closing) {
+                    e.addSuppressed(closing);
+                }
+            }
             throw new dev.elector.CoordinatorUnavailableException("Could not start the Raft node " + settings.self() + " on " + settings.dataDir()
                     + ": " + e.getMessage(), e);
         }

@@ -18,7 +18,9 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.client.retry.RequestTypeDependentRetryPolicy;
+import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto;
+import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.util.TimeDuration;
 
@@ -94,6 +96,9 @@ record RaftSettings(List<Endpoint> voters, List<Endpoint> addresses, Endpoint se
                 throw new IllegalArgumentException("electionTimeout " + Durations.format(electionTimeout) + " must be from 100ms to 10s");
             }
         }
+        if (p.containsKey("evenVoters") && self == null) {
+            throw new IllegalArgumentException("evenVoters is a voter's setting: give self=host:port as well");
+        }
         if (self != null) {
             boolean evenAllowed = "allow".equals(p.get("evenVoters"));
             if (p.containsKey("evenVoters") && !evenAllowed) {
@@ -112,12 +117,21 @@ record RaftSettings(List<Endpoint> voters, List<Endpoint> addresses, Endpoint se
             }
         }
         RaftSettings settings = new RaftSettings(voters, addresses, self, dataDir, electionTimeout, spec.options().sessionTimeout(), spec.options().connectTimeout());
-        if (self != null && settings.sessionTimeout().compareTo(settings.minimumSessionTimeout()) < 0) {
-            throw new IllegalArgumentException("sessionTimeout " + Durations.format(settings.sessionTimeout()) + " is shorter than this Raft group allows: at least "
-                    + Durations.format(settings.minimumSessionTimeout()) + ", three times the longest election timeout ("
-                    + Durations.format(settings.electionTimeout().multipliedBy(2)) + "), so that a renewal outlives a change of Raft leader");
+        String tooShort = self == null ? null : tooShort(settings.sessionTimeout(), settings.minimumSessionTimeout());
+        if (tooShort != null) {
+            throw new IllegalArgumentException(tooShort);
         }
         return settings;
+    }
+
+    /**
+     * Why a session timeout is refused, or null if it is long enough; the one wording of the rule, for a
+     * voter's own URI check and for the group's leader refusing a client.
+     */
+    static String tooShort(Duration sessionTimeout, Duration minimum) {
+        return sessionTimeout.compareTo(minimum) >= 0 ? null : "sessionTimeout " + Durations.format(sessionTimeout)
+                + " is shorter than this Raft group allows: at least " + Durations.format(minimum)
+                + ", three times its longest election timeout, so that a renewal outlives a change of Raft leader";
     }
 
     /** Three times the longest election timeout: a renewal must outlive a change of Raft leader. */
@@ -163,20 +177,18 @@ record RaftSettings(List<Endpoint> voters, List<Endpoint> addresses, Endpoint se
     }
 
     /**
-     * A client of the group that tries again at a fixed pace until about the connect timeout is spent, then
-     * gives up: every call of the backend is bounded.
+     * A client of the group. Ratis tries a request again, every 100 ms, until the connect timeout has passed
+     * since it was made, then gives up on it; so no request outlives the call that made it by much, and
+     * Ratis's cache of replies to retried requests (60 s) outlives every retry.
      */
-    RaftClient client(RaftPeerId leader, RetryPolicy retry) {
-        RaftClient.Builder builder = RaftClient.newBuilder().setProperties(properties()).setRaftGroup(group()).setRetryPolicy(retry);
-        if (leader != null) {
-            builder.setLeaderId(leader);
-        }
-        return builder.build();
-    }
-
     RaftClient client() {
-        long attempts = Math.max(3, connectTimeout.toMillis() / 100);
-        return client(null, org.apache.ratis.retry.RetryPolicies.retryUpToMaximumCountWithFixedSleep((int) Math.min(attempts, 1000),
-                TimeDuration.valueOf(100, java.util.concurrent.TimeUnit.MILLISECONDS)));
+        TimeDuration pause = TimeDuration.valueOf(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        TimeDuration limit = TimeDuration.valueOf(connectTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        RequestTypeDependentRetryPolicy.Builder retry = RequestTypeDependentRetryPolicy.newBuilder();
+        for (RaftClientRequestProto.TypeCase type : List.of(RaftClientRequestProto.TypeCase.WRITE, RaftClientRequestProto.TypeCase.READ,
+                RaftClientRequestProto.TypeCase.STALEREAD, RaftClientRequestProto.TypeCase.WATCH)) {
+            retry.setRetryPolicy(type, RetryPolicies.retryForeverWithSleep(pause)).setTimeout(type, limit);
+        }
+        return RaftClient.newBuilder().setProperties(properties()).setRaftGroup(group()).setRetryPolicy(retry.build()).build();
     }
 }

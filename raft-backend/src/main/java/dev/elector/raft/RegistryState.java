@@ -10,17 +10,20 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The replicated state: sessions, and per election the entries ordered by the log index that created them.
- * A pure function of the commands applied in log order, so that every node holds the same state; it reads
- * no clock. Not thread-safe: the state machine guards it.
+ * A pure function of the commands applied in log order, so that every node holds the same state and
+ * answers alike; it reads no clock, and iterates only ordered maps. Not thread-safe: the state machine
+ * guards it.
  *
  * <p>It also keeps the recent changes, in log order, for the watches' feed. They are derived from the log
  * too, but a node keeps only the last {@link #CHANGES_KEPT}, and none from before a snapshot it loaded: a
@@ -33,12 +36,16 @@ final class RegistryState {
     record Session(long id, long ttlMillis, long lastRenewIndex) {
     }
 
+    /** What a session owns: its entries by index, the same by the nonce of their register, and the nonces withdrawn. */
+    private static final class Owned {
+        final NavigableMap<Long, String> electionOf = new TreeMap<>();
+        final Map<Long, Long> indexOfNonce = new HashMap<>();
+        final TreeSet<Long> withdrawn = new TreeSet<>();
+    }
+
     private final Map<Long, Session> sessions = new LinkedHashMap<>();
+    private final Map<Long, Owned> owned = new HashMap<>();
     private final Map<String, NavigableMap<Long, Stored>> elections = new TreeMap<>();
-    /** Per session, the nonces of registers withdrawn: a register that arrives after its withdrawal is refused. */
-    private final Map<Long, java.util.Set<Long>> withdrawn = new HashMap<>();
-    /** Per session, its entries' indices and elections. */
-    private final Map<Long, Map<Long, String>> entriesOfSession = new HashMap<>();
     private final ArrayDeque<Change> changes = new ArrayDeque<>();
     private long lastIndex;
     /** The feed holds every change after this index. */
@@ -55,79 +62,88 @@ final class RegistryState {
         lastIndex = index;
         if (command instanceof Wire.Open open) {
             sessions.put(index, new Session(index, open.ttlMillis(), index));
-            return new Reply(Status.OK, index);
-        }
-        if (command instanceof Wire.Renew renew) {
-            Session s = sessions.get(renew.session());
-            if (s == null) {
-                return new Reply(Status.NO_SESSION, 0);
-            }
-            sessions.put(s.id(), new Session(s.id(), s.ttlMillis(), index));
-            return new Reply(Status.OK, index);
-        }
-        if (command instanceof Wire.Register register) {
-            if (!sessions.containsKey(register.session())) {
-                return new Reply(Status.NO_SESSION, 0);
-            }
-            if (withdrawn.getOrDefault(register.session(), java.util.Set.of()).contains(register.nonce())) {
-                return new Reply(Status.REFUSED, index, "this register was withdrawn before it arrived");
-            }
-            elections.computeIfAbsent(register.election(), e -> new TreeMap<>()).put(index, new Stored(index, register.session(), register.value(), register.nonce()));
-            entriesOfSession.computeIfAbsent(register.session(), s -> new LinkedHashMap<>()).put(index, register.election());
-            record(new Change(index, Change.Kind.ADDED, register.election(), index));
-            return new Reply(Status.OK, index);
-        }
-        if (command instanceof Wire.Delete delete) {
-            Stored stored = entry(delete.election(), delete.entry());
-            if (stored != null && stored.session() == delete.session()) {
-                remove(index, delete.election(), delete.entry());
-            }
-            return new Reply(Status.OK, index);
-        }
-        if (command instanceof Wire.Withdraw withdraw) {
-            NavigableMap<Long, Stored> queue = elections.get(withdraw.election());
-            Stored added = queue == null ? null : queue.values().stream()
-                    .filter(s -> s.session() == withdraw.session() && s.nonce() == withdraw.nonce()).findFirst().orElse(null);
-            if (added != null) {
-                remove(index, withdraw.election(), added.index());
-            } else if (sessions.containsKey(withdraw.session())) {
-                // The register may still be on its way, from a client that gave up on it: refuse it when it comes.
-                withdrawn.computeIfAbsent(withdraw.session(), k -> new java.util.HashSet<>()).add(withdraw.nonce());
-            }
+            owned.put(index, new Owned());
             return new Reply(Status.OK, index);
         }
         if (command instanceof Wire.Refuse refuse) {
             return new Reply(Status.REFUSED, index, refuse.reason());
         }
-        if (command instanceof Wire.Close close) {
-            end(index, close.session());
-            return new Reply(Status.OK, index);
-        }
-        if (command instanceof Wire.Expire expire) {
-            Session s = sessions.get(expire.session());
-            // A renewal committed after the leader decided makes its decision void.
-            if (s != null && s.lastRenewIndex() == expire.lastRenewIndex()) {
-                end(index, s.id());
-            }
-            return new Reply(Status.OK, index);
-        }
         if (command instanceof Wire.Remove remove) {
-            if (entry(remove.election(), remove.entry()) != null) {
-                remove(index, remove.election(), remove.entry());
+            Stored stored = entry(remove.election(), remove.entry());
+            if (stored != null) {
+                remove(index, remove.election(), stored);
             }
             return new Reply(Status.OK, index);
         }
-        throw new IllegalArgumentException("not a command: " + command);
+        long id = session(command);
+        Session session = sessions.get(id);
+        if (session == null) {
+            return new Reply(Status.NO_SESSION, 0);
+        }
+        Owned own = owned.get(id);
+        if (command instanceof Wire.Renew) {
+            sessions.put(id, new Session(id, session.ttlMillis(), index));
+        } else if (command instanceof Wire.Register register) {
+            Long earlier = own.indexOfNonce.get(register.nonce());
+            if (earlier != null) {
+                return new Reply(Status.OK, earlier); // a retried register: the entry its first attempt added
+            }
+            if (own.withdrawn.contains(register.nonce())) {
+                return new Reply(Status.REFUSED, index, "this register was withdrawn before it arrived");
+            }
+            elections.computeIfAbsent(register.election(), e -> new TreeMap<>()).put(index, new Stored(index, id, register.value(), register.nonce()));
+            own.electionOf.put(index, register.election());
+            own.indexOfNonce.put(register.nonce(), index);
+            record(new Change(index, Change.Kind.ADDED, register.election(), index));
+        } else if (command instanceof Wire.Delete delete) {
+            Stored stored = entry(delete.election(), delete.entry());
+            if (stored != null && stored.session() == id) {
+                remove(index, delete.election(), stored);
+            }
+        } else if (command instanceof Wire.Withdraw withdraw) {
+            Long added = own.indexOfNonce.get(withdraw.nonce());
+            if (added != null) {
+                remove(index, own.electionOf.get(added), entry(own.electionOf.get(added), added));
+            } else {
+                // The register may still be on its way from a client that gave up on it: refuse it when it comes.
+                own.withdrawn.add(withdraw.nonce());
+            }
+        } else if (command instanceof Wire.Close) {
+            end(index, id);
+        } else if (command instanceof Wire.Expire expire) {
+            // A renewal committed after the leader decided makes its decision void.
+            if (session.lastRenewIndex() == expire.lastRenewIndex()) {
+                end(index, id);
+            }
+        }
+        return new Reply(Status.OK, index);
+    }
+
+    private static long session(Wire.Command command) {
+        if (command instanceof Wire.Renew c) {
+            return c.session();
+        } else if (command instanceof Wire.Register c) {
+            return c.session();
+        } else if (command instanceof Wire.Delete c) {
+            return c.session();
+        } else if (command instanceof Wire.Withdraw c) {
+            return c.session();
+        } else if (command instanceof Wire.Close c) {
+            return c.session();
+        } else if (command instanceof Wire.Expire c) {
+            return c.session();
+        }
+        throw new IllegalArgumentException("not a session's command: " + command);
     }
 
     Place position(Wire.PositionOf query) {
         NavigableMap<Long, Stored> queue = elections.get(query.election());
         Stored self = queue == null ? null : queue.get(query.entry());
         if (self == null || self.session() != query.session()) {
-            return new Place(0, 0);
+            return new Place(Place.Kind.GONE, 0);
         }
         Long before = queue.lowerKey(query.entry());
-        return before == null ? new Place(1, 0) : new Place(2, before);
+        return before == null ? new Place(Place.Kind.FIRST, 0) : new Place(Place.Kind.BEHIND, before);
     }
 
     boolean exists(Wire.Exists query) {
@@ -154,12 +170,16 @@ final class RegistryState {
                 found.add(c);
             }
         }
-        java.util.Collections.reverse(found);
+        Collections.reverse(found);
         return new Feed(false, lastIndex, found);
     }
 
     List<Session> sessions() {
         return List.copyOf(sessions.values());
+    }
+
+    boolean hasSession(long id) {
+        return sessions.containsKey(id);
     }
 
     long lastIndex() {
@@ -171,35 +191,32 @@ final class RegistryState {
         return queue == null ? null : queue.get(entry);
     }
 
-    private void remove(long index, String election, long entry) {
+    private void remove(long index, String election, Stored stored) {
         NavigableMap<Long, Stored> queue = elections.get(election);
-        Stored stored = queue.remove(entry);
+        queue.remove(stored.index());
         if (queue.isEmpty()) {
             elections.remove(election);
         }
-        Map<Long, String> own = entriesOfSession.get(stored.session());
+        Owned own = owned.get(stored.session());
         if (own != null) {
-            own.remove(entry);
+            own.electionOf.remove(stored.index());
+            own.indexOfNonce.remove(stored.nonce());
         }
-        record(new Change(index, Change.Kind.REMOVED, election, entry));
+        record(new Change(index, Change.Kind.REMOVED, election, stored.index()));
     }
 
     private void end(long index, long session) {
-        if (sessions.remove(session) == null) {
-            return;
-        }
-        withdrawn.remove(session);
-        Map<Long, String> own = entriesOfSession.remove(session);
-        if (own != null) {
-            own.forEach((entry, election) -> {
-                NavigableMap<Long, Stored> queue = elections.get(election);
-                queue.remove(entry);
-                if (queue.isEmpty()) {
-                    elections.remove(election);
-                }
-                record(new Change(index, Change.Kind.REMOVED, election, entry));
-            });
-        }
+        sessions.remove(session);
+        Owned own = owned.remove(session);
+        // In index order, so that every node feeds the removals of one command in one order.
+        own.electionOf.forEach((entry, election) -> {
+            NavigableMap<Long, Stored> queue = elections.get(election);
+            queue.remove(entry);
+            if (queue.isEmpty()) {
+                elections.remove(election);
+            }
+            record(new Change(index, Change.Kind.REMOVED, election, entry));
+        });
         record(new Change(index, Change.Kind.SESSION_ENDED, "", session));
     }
 
@@ -219,12 +236,9 @@ final class RegistryState {
                 out.writeLong(s.id());
                 out.writeLong(s.ttlMillis());
                 out.writeLong(s.lastRenewIndex());
-            }
-            out.writeInt(withdrawn.size());
-            for (Map.Entry<Long, java.util.Set<Long>> w : withdrawn.entrySet()) {
-                out.writeLong(w.getKey());
-                out.writeInt(w.getValue().size());
-                for (long nonce : w.getValue()) {
+                TreeSet<Long> withdrawn = owned.get(s.id()).withdrawn;
+                out.writeInt(withdrawn.size());
+                for (long nonce : withdrawn) {
                     out.writeLong(nonce);
                 }
             }
@@ -244,29 +258,27 @@ final class RegistryState {
     /** Replaces the state with a snapshot's; the feed starts after it. */
     void restore(DataInputStream in) throws IOException {
         sessions.clear();
+        owned.clear();
         elections.clear();
-        entriesOfSession.clear();
         changes.clear();
         lastIndex = in.readLong();
         feedFrom = lastIndex;
         for (int n = in.readInt(); n > 0; n--) {
             Session s = new Session(in.readLong(), in.readLong(), in.readLong());
             sessions.put(s.id(), s);
-        }
-        withdrawn.clear();
-        for (int n = in.readInt(); n > 0; n--) {
-            java.util.Set<Long> nonces = new java.util.HashSet<>();
-            long session = in.readLong();
+            Owned own = new Owned();
             for (int m = in.readInt(); m > 0; m--) {
-                nonces.add(in.readLong());
+                own.withdrawn.add(in.readLong());
             }
-            withdrawn.put(session, nonces);
+            owned.put(s.id(), own);
         }
         for (int n = in.readInt(); n > 0; n--) {
             String election = in.readUTF();
             Stored stored = new Stored(in.readLong(), in.readLong(), in.readUTF(), in.readLong());
             elections.computeIfAbsent(election, e -> new TreeMap<>()).put(stored.index(), stored);
-            entriesOfSession.computeIfAbsent(stored.session(), s -> new LinkedHashMap<>()).put(stored.index(), election);
+            Owned own = owned.get(stored.session());
+            own.electionOf.put(stored.index(), election);
+            own.indexOfNonce.put(stored.nonce(), stored.index());
         }
     }
 }

@@ -46,9 +46,10 @@ import org.slf4j.LoggerFactory;
  * <p>The expiry rule is etcd's lessor's and ZooKeeper's session tracker's: the leader measures a
  * session's TTL from its own apply of the session's last renewal, or from its own promotion, whichever
  * is later. A renewal acknowledged to a client was committed after the client sent it, and so applied by
- * this leader, or by an earlier one before this one's promotion, after that send time: no node expires a
- * session before its owner's deadline. An {@code Expire} names the renewal it saw, and is void at apply if a
- * newer renewal committed in between; a deposed leader's proposals never commit.
+ * this leader, or committed before this one's promotion, after that send time: no leader decides an expiry
+ * before its owner's deadline. An {@code Expire} names the renewal it saw, and is void at apply if a newer
+ * renewal committed in between, so an expiry that commits late, even one a deposed leader proposed and a
+ * later leader committed, ends the session only if no renewal came after the one it was measured from.
  */
 final class RegistryStateMachine extends BaseStateMachine {
     private static final Logger log = LoggerFactory.getLogger(RegistryStateMachine.class);
@@ -101,32 +102,48 @@ final class RegistryStateMachine extends BaseStateMachine {
     }
 
     /**
-     * Refuses a session shorter than three of the slowest Raft elections. The refusal is decided here, on the
-     * leader, once, and logged in the command's place, so that every node applies the same answer even if
-     * their settings differ.
+     * Refuses, before it is logged, what the registry must not apply: a session shorter than three of the
+     * slowest Raft elections, and anything that is not a registry command. The refusal is decided here, on
+     * the leader, once, and logged in the command's place, so that every node applies the same answer even
+     * if their settings differ, and no node ever fails to apply an entry.
      */
     @Override
     public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
-        if (Wire.read(request.getMessage().getContent()) instanceof Wire.Open open && open.ttlMillis() < minimumTtl.toMillis()) {
-            String reason = "sessionTimeout " + Durations.format(Duration.ofMillis(open.ttlMillis()))
-                    + " is shorter than this Raft group allows: at least " + Durations.format(minimumTtl)
-                    + ", three times its longest election timeout, so that a renewal outlives a change of Raft leader";
-            return TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request)
-                    .setLogData(Wire.message(new Wire.Refuse(reason)).getContent()).build();
+        String refusal;
+        try {
+            Object command = Wire.read(request.getMessage().getContent());
+            refusal = !(command instanceof Wire.Command) ? "not a registry command: " + command.getClass().getSimpleName()
+                    : command instanceof Wire.Open open ? RaftSettings.tooShort(Duration.ofMillis(open.ttlMillis()), minimumTtl) : null;
+        } catch (RuntimeException e) {
+            refusal = "not a registry command: " + e.getMessage();
         }
-        return super.startTransaction(request);
+        if (refusal == null) {
+            return super.startTransaction(request);
+        }
+        return TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request)
+                .setLogData(Wire.message(new Wire.Refuse(refusal)).getContent()).build();
     }
 
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
-        Wire.Command command = (Wire.Command) Wire.read(entry.getStateMachineLogEntry().getLogData());
+        Object read;
+        try {
+            read = Wire.read(entry.getStateMachineLogEntry().getLogData());
+        } catch (RuntimeException e) {
+            read = new Wire.Refuse("not a registry command: " + e.getMessage()); // only a leader of another version logs one
+        }
+        Wire.Command command = read instanceof Wire.Command c ? c : new Wire.Refuse("not a registry command");
         Wire.Reply reply;
         List<Poll> answered;
         synchronized (this) {
             reply = registry.apply(entry.getIndex(), command);
             if (reply.status() == Wire.Status.OK && (command instanceof Wire.Open || command instanceof Wire.Renew)) {
                 renewedAt.put(command instanceof Wire.Renew r ? r.session() : entry.getIndex(), System.nanoTime());
+            } else if (command instanceof Wire.Close c && !registry.hasSession(c.session())) {
+                renewedAt.remove(c.session());
+            } else if (command instanceof Wire.Expire c && !registry.hasSession(c.session())) {
+                renewedAt.remove(c.session());
             }
             updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
             answered = takeAnswerable();
@@ -207,17 +224,9 @@ final class RegistryStateMachine extends BaseStateMachine {
                 leaderSince = now;
                 proposed.clear();
             }
-            List<Wire.Expire> due = new ArrayList<>();
+            List<Wire.Expire> due;
             synchronized (this) {
-                Set<Long> live = new HashSet<>();
-                for (RegistryState.Session s : registry.sessions()) {
-                    live.add(s.id());
-                    long from = Math.max(renewedAt.getOrDefault(s.id(), leaderSince), leaderSince);
-                    if (now - from > TimeUnit.MILLISECONDS.toNanos(s.ttlMillis())) {
-                        due.add(new Wire.Expire(s.id(), s.lastRenewIndex()));
-                    }
-                }
-                renewedAt.keySet().retainAll(live);
+                due = due(registry.sessions(), renewedAt, leaderSince, now);
             }
             proposed.retainAll(due);
             for (Wire.Expire expire : due) {
@@ -233,6 +242,26 @@ final class RegistryStateMachine extends BaseStateMachine {
         } catch (Exception | LinkageError e) {
             log.debug("Expiry tick skipped: {}", e.toString()); // the server is starting or stopping
         }
+    }
+
+    /**
+     * The sessions silent for their TTL, measured on this leader's clock from the later of its own apply of
+     * their last renewal and its own promotion; a session with no renewal applied here is measured from the
+     * promotion. Each expiry names the renewal it was measured from.
+     *
+     * @param renewedAt local times of the renewals applied here, per session
+     * @param leaderSince when this node became a ready leader
+     * @param now the time now, on the same clock
+     */
+    static List<Wire.Expire> due(List<RegistryState.Session> sessions, Map<Long, Long> renewedAt, long leaderSince, long now) {
+        List<Wire.Expire> due = new ArrayList<>();
+        for (RegistryState.Session s : sessions) {
+            long from = Math.max(renewedAt.getOrDefault(s.id(), leaderSince), leaderSince);
+            if (now - from > TimeUnit.MILLISECONDS.toNanos(s.ttlMillis())) {
+                due.add(new Wire.Expire(s.id(), s.lastRenewIndex()));
+            }
+        }
+        return due;
     }
 
     /**

@@ -104,6 +104,20 @@ final class Wire {
 
     /** One stored entry as a query returns it, with the nonce of the register that added it. */
     record Stored(long index, long session, String value, long nonce) {
+        /** The entry as the SPI names it: its key, order and token are all the log index of its register. */
+        dev.elector.spi.Entry toEntry(String election) {
+            return dev.elector.spi.Entry.of(election, Long.toString(index), index, index, session, value);
+        }
+    }
+
+    /** The registry's name of an election: every election of every namespace lives in the one group. */
+    static String election(String namespace, String election) {
+        return prefix(namespace) + election;
+    }
+
+    /** What the names of a namespace's elections start with. */
+    static String prefix(String namespace) {
+        return "/" + namespace + "/";
     }
 
     /** What changed at a log index: an entry added or removed, or a session ended ({@code election} empty). */
@@ -120,8 +134,11 @@ final class Wire {
     record Feed(boolean reset, long upTo, List<Change> changes) {
     }
 
-    /** A position: {@code kind} 0 gone, 1 first, 2 behind {@code predecessor}. */
-    record Place(int kind, long predecessor) {
+    /** A position, as {@link dev.elector.spi.Position} has it; {@code predecessor} is the index of the entry just before, if behind one. */
+    record Place(Kind kind, long predecessor) {
+        enum Kind {
+            GONE, FIRST, BEHIND
+        }
     }
 
     static Message message(Object commandOrQuery) {
@@ -223,13 +240,13 @@ final class Wire {
 
     static Message place(Place place) {
         return bytes(out -> {
-            out.writeByte(place.kind());
+            out.writeByte(place.kind().ordinal());
             out.writeLong(place.predecessor());
         });
     }
 
     static Place place(Message message) {
-        return read(message, in -> new Place(in.readByte(), in.readLong()));
+        return read(message, in -> new Place(Place.Kind.values()[in.readByte()], in.readLong()));
     }
 
     static Message exists(boolean exists) {

@@ -27,11 +27,11 @@ class RegistryStateTest {
         long a = apply(new Wire.Register(s, "/ns/job", "a", 1)).index();
         long b = apply(new Wire.Register(s, "/ns/job", "b", 2)).index();
         assertTrue(b > a);
-        assertEquals(new Wire.Place(1, 0), state.position(new Wire.PositionOf("/ns/job", a, s)));
-        assertEquals(new Wire.Place(2, a), state.position(new Wire.PositionOf("/ns/job", b, s)));
-        assertEquals(new Wire.Place(0, 0), state.position(new Wire.PositionOf("/ns/job", b, s + 1)), "another session's claim on it is gone");
+        assertEquals(new Wire.Place(Wire.Place.Kind.FIRST, 0), state.position(new Wire.PositionOf("/ns/job", a, s)));
+        assertEquals(new Wire.Place(Wire.Place.Kind.BEHIND, a), state.position(new Wire.PositionOf("/ns/job", b, s)));
+        assertEquals(new Wire.Place(Wire.Place.Kind.GONE, 0), state.position(new Wire.PositionOf("/ns/job", b, s + 1)), "another session's claim on it is gone");
         apply(new Wire.Delete(s, "/ns/job", a));
-        assertEquals(new Wire.Place(1, 0), state.position(new Wire.PositionOf("/ns/job", b, s)));
+        assertEquals(new Wire.Place(Wire.Place.Kind.FIRST, 0), state.position(new Wire.PositionOf("/ns/job", b, s)));
         long c = apply(new Wire.Register(s, "/ns/job", "a", 3)).index();
         assertTrue(c > b, "a new term's entry takes a higher token than every earlier one");
     }
@@ -74,6 +74,20 @@ class RegistryStateTest {
         apply(new Wire.Withdraw(s, "/ns/job", 9)); // a register that never committed: nothing to take back
         assertFalse(state.exists(new Wire.Exists("/ns/job", a)));
         assertTrue(state.exists(new Wire.Exists("/ns/job", b)));
+    }
+
+    @Test
+    void aRetriedRegisterGetsTheEntryItsFirstAttemptAdded() {
+        long s = apply(new Wire.Open(3000)).index();
+        long first = apply(new Wire.Register(s, "/ns/job", "a", 7)).index();
+        assertEquals(first, apply(new Wire.Register(s, "/ns/job", "a", 7)).index());
+        assertEquals(1, state.entries("/ns/job").size());
+    }
+
+    @Test
+    void commandsOfASessionThatIsGoneChangeNothing() {
+        assertEquals(Status.NO_SESSION, apply(new Wire.Renew(99)).status());
+        assertEquals(Status.NO_SESSION, apply(new Wire.Delete(99, "/ns/job", 1)).status());
     }
 
     @Test

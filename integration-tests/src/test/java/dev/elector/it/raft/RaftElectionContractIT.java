@@ -84,6 +84,6 @@ class RaftElectionContractIT extends ElectionContract {
     void aSessionTheGroupRefusesSaysWhatItAllows() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Coordinator.connect(cluster.uriWithRefusedSessionTimeout(namespace)));
-        assertTrue(e.getMessage().contains("at least " + dev.elector.Durations.format(Duration.ofSeconds(3))), e.getMessage());
+        assertTrue(e.getMessage().contains("at least " + dev.elector.Durations.format(Duration.ofMillis(1800))), e.getMessage());
     }
 }

@@ -22,8 +22,12 @@ import java.util.stream.IntStream;
  * member cuts the client off, as it cuts off a ZooKeeper client from its server.
  */
 public final class RaftCluster implements ClusterUnderTest, Processes.Launchable {
-    /** Election timeouts of 500 ms to 1 s: sessions must last at least three of the longest, 3 s. */
-    static final Duration ELECTION_TIMEOUT = Duration.ofMillis(500);
+    /**
+     * Election timeouts of 300 ms to 600 ms. Sessions must last at least three of the longest (1.8 s); the
+     * suites' 3 s leave a leader's renewals 1.8 s to get past the crash of the Raft leader's node (detection,
+     * a Raft election, the client finding the new leader) without ending its term.
+     */
+    static final Duration ELECTION_TIMEOUT = Duration.ofMillis(300);
     static final Duration SESSION_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -154,10 +158,10 @@ public final class RaftCluster implements ClusterUnderTest, Processes.Launchable
         return uriFor(IntStream.range(0, size()).filter(i -> i != member).mapToObj(i -> addresses().get(i)).toList(), namespace);
     }
 
-    /** Below three of the group's longest election timeouts (3 s), which its leader refuses. */
+    /** Below three of the group's longest election timeouts (1.8 s), which its leader refuses. */
     @Override
     public String uriWithRefusedSessionTimeout(String namespace) {
-        return uri(namespace).replace("sessionTimeout=" + SESSION_TIMEOUT.toMillis() + "ms", "sessionTimeout=2s");
+        return uri(namespace).replace("sessionTimeout=" + SESSION_TIMEOUT.toMillis() + "ms", "sessionTimeout=1s");
     }
 
     @Override
