@@ -31,9 +31,10 @@ public final class RaftBackendProvider implements BackendProvider {
     /**
      * {@code self} (this voter, as listed), {@code dataDir} (its log and snapshots), {@code electionTimeout}
      * (a voter's shortest Raft election timeout, 1s by default; the longest is twice it) and
-     * {@code evenVoters=allow} (accept an even number of voters), and, for a client that reaches the voters
+     * {@code evenVoters=allow} (accept an even number of voters), and, for a JVM that reaches the voters
      * through other addresses (a tunnel, a NAT, a proxy), {@code voters=h1:p1,h2:p2,...}: the voters as the
-     * group knows them, one for each address of the URI, in the same order.
+     * group knows them, one for each address of the URI, in the same order ({@code self} then names itself
+     * as {@code voters} does, and listens on that port).
      */
     @Override
     public Set<String> uriOptions() {

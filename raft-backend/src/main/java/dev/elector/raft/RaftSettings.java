@@ -53,9 +53,6 @@ record RaftSettings(List<Endpoint> voters, List<Endpoint> addresses, Endpoint se
         List<Endpoint> voters = p.containsKey("voters") ? java.util.Arrays.stream(p.get("voters").split(",", -1)).map(RaftSettings::endpoint).toList()
                 : addresses;
         if (p.containsKey("voters")) {
-            if (p.containsKey("self")) {
-                throw new IllegalArgumentException("voters names the voters a client reaches through other addresses; a voter lists them as they are");
-            }
             if (voters.size() != addresses.size()) {
                 throw new IllegalArgumentException("voters lists " + voters.size() + " voters for " + addresses.size()
                         + " addresses: one voter for each address, in the same order");

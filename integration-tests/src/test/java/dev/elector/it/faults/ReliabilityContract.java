@@ -53,6 +53,11 @@ public abstract class ReliabilityContract {
                 outcomes.add(o);
             }
         }
+        assertHeld(outcomes);
+    }
+
+    /** Every property, for every trial: the failures of all trials are reported together. */
+    static void assertHeld(List<Trial.Outcome> outcomes) {
         assertAll(outcomes.stream().map(o -> () -> {
             assertEquals(0, o.overlapNanos(), "believed-leader intervals overlapped: " + o.detail());
             assertEquals(0, o.staleAccepted(), "the fenced resource let a stale write in: " + o.detail());

@@ -136,10 +136,6 @@ final class Trial implements AutoCloseable {
             livenessMillis = limit.toMillis();
             notes.add("no leader within " + limit + " of the heal");
         }
-        History history = fleet.history();
-        long before = history.terms().stream().filter(t -> t.start() < faultAt).mapToLong(History.Term::token).max().orElse(Long.MIN_VALUE);
-        Long failover = history.terms().stream().filter(t -> t.start() > faultAt && t.token() > before).findFirst()
-                .map(t -> (t.start() - faultAt) / 1_000_000).orElse(null);
         proxies.values().forEach(list -> list.forEach(TcpProxy::heal));
         for (String id : List.copyOf(paused)) {
             resume(id);
@@ -157,8 +153,19 @@ final class Trial implements AutoCloseable {
             leaked = cluster.entries(namespace, ELECTION) + extra.size();
             notes.add("left behind: " + cluster.entries(namespace, ELECTION) + " entries, leases " + extra);
         }
+        return outcome(fleet.history(), faultAt, violated, livenessMillis, leaked, notes);
+    }
+
+    /**
+     * The checks on a history: overlap, fencing, tokens, and the failover, from the fault to the first term
+     * with a token above every term begun before it.
+     */
+    static Outcome outcome(History history, long faultAt, boolean livenessViolated, long livenessMillis, int leaked, List<String> notes) {
+        long before = history.terms().stream().filter(t -> t.start() < faultAt).mapToLong(History.Term::token).max().orElse(Long.MIN_VALUE);
+        Long failover = history.terms().stream().filter(t -> t.start() > faultAt && t.token() > before).findFirst()
+                .map(t -> (t.start() - faultAt) / 1_000_000).orElse(null);
         return new Outcome(history.maxOverlapNanos(System.nanoTime()), history.staleWritesAccepted(), history.rejected(),
-                history.tokensIncreasing(), failover, violated, livenessMillis, leaked, String.join("; ", notes) + " terms=" + history.terms());
+                history.tokensIncreasing(), failover, livenessViolated, livenessMillis, leaked, String.join("; ", notes) + " terms=" + history.terms());
     }
 
     @Override
