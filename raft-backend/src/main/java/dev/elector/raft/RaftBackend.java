@@ -72,7 +72,15 @@ final class RaftBackend implements Backend {
     static RaftBackend connect(ConnectionSpec spec, SessionListener listener) {
         RaftSettings settings = RaftSettings.of(spec);
         RaftNode node = settings.self() == null ? null : RaftNode.acquire(settings);
-        RaftBackend backend = new RaftBackend(settings, node, spec.namespace(), listener);
+        RaftBackend backend;
+        try {
+            backend = new RaftBackend(settings, node, spec.namespace(), listener);
+        } catch (RuntimeException e) {
+            if (node != null) {
+                node.release();
+            }
+            throw e;
+        }
         try {
             Wire.Reply opened = backend.open().get();
             if (opened.status() == Wire.Status.REFUSED) {
