@@ -81,21 +81,20 @@ final class Feed {
 
     /** A one-shot watch on an entry, left before the read that checks the entry exists. */
     Watch watchEntry(long entry, Runnable onChange) {
-        Pending pending = new Pending(onChange);
-        add(entryWatches, entry, pending);
-        return () -> {
-            pending.cancel();
-            remove(entryWatches, entry, pending);
-        };
+        return watch(entryWatches, entry, onChange);
     }
 
     /** A one-shot watch on the set of an election's entries. */
     Watch watchElection(String election, Runnable onChange) {
+        return watch(electionWatches, election, onChange);
+    }
+
+    private static <K> Watch watch(Map<K, List<Pending>> watches, K key, Runnable onChange) {
         Pending pending = new Pending(onChange);
-        add(electionWatches, election, pending);
+        add(watches, key, pending);
         return () -> {
             pending.cancel();
-            remove(electionWatches, election, pending);
+            remove(watches, key, pending);
         };
     }
 
