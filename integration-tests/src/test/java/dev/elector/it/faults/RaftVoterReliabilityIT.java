@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.elector.cli.Fleet;
 import dev.elector.raft.RaftAdmin;
-import dev.elector.test.cluster.History;
 import dev.elector.test.cluster.Processes;
 import dev.elector.test.cluster.RaftVoterGroup;
 import dev.elector.test.cluster.TcpProxy;
@@ -129,24 +128,13 @@ class RaftVoterReliabilityIT {
         }
 
         Trial.Outcome finish() throws InterruptedException {
-            Duration limit = ttl().plus(ReliabilityContract.LIVENESS_BOUND);
-            boolean violated = false;
-            long livenessMillis;
-            try {
-                await().atMost(limit).until(() -> leaderNow().isPresent());
-                History.Term term = fleet.history().terms().stream().filter(t -> t.id().equals(leaderNow().orElse(""))).reduce((a, b) -> b).orElseThrow();
-                livenessMillis = Math.max(0, term.start() - healedAt) / 1_000_000;
-            } catch (org.awaitility.core.ConditionTimeoutException e) {
-                violated = true;
-                livenessMillis = limit.toMillis();
-                notes.add("no leader within " + limit + " of the heal");
-            }
+            Trial.Liveness liveness = Trial.liveness(fleet, this::leaderNow, ttl(), healedAt, notes);
             group.heal();
             for (String id : List.copyOf(paused)) {
                 resume(id);
             }
             fleet.leaveAll(Duration.ofSeconds(15));
-            return Trial.outcome(fleet.history(), faultAt, violated, livenessMillis, leaked(), notes);
+            return Trial.outcome(fleet.history(), faultAt, liveness, leaked(), notes);
         }
 
         /**

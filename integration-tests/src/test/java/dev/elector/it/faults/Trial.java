@@ -124,18 +124,7 @@ final class Trial implements AutoCloseable {
 
     /** Waits for liveness, lets everyone leave, and checks the history. */
     Outcome finish() throws InterruptedException {
-        Duration limit = cluster.sessionTimeout().plus(ReliabilityContract.LIVENESS_BOUND);
-        boolean violated = false;
-        long livenessMillis;
-        try {
-            await().atMost(limit).until(() -> leaderNow().isPresent());
-            History.Term term = fleet.history().terms().stream().filter(t -> t.id().equals(leaderNow().orElse(""))).reduce((a, b) -> b).orElseThrow();
-            livenessMillis = Math.max(0, term.start() - healedAt) / 1_000_000;
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            violated = true;
-            livenessMillis = limit.toMillis();
-            notes.add("no leader within " + limit + " of the heal");
-        }
+        Liveness liveness = liveness(fleet, this::leaderNow, cluster.sessionTimeout(), healedAt, notes);
         proxies.values().forEach(list -> list.forEach(TcpProxy::heal));
         for (String id : List.copyOf(paused)) {
             resume(id);
@@ -153,19 +142,40 @@ final class Trial implements AutoCloseable {
             leaked = cluster.entries(namespace, ELECTION) + extra.size();
             notes.add("left behind: " + cluster.entries(namespace, ELECTION) + " entries, leases " + extra);
         }
-        return outcome(fleet.history(), faultAt, violated, livenessMillis, leaked, notes);
+        return outcome(fleet.history(), faultAt, liveness, leaked, notes);
+    }
+
+    /** Whether a leader came back within the TTL plus {@link ReliabilityContract#LIVENESS_BOUND} of the heal, and how soon. */
+    record Liveness(boolean violated, long millis) {
+    }
+
+    /**
+     * Waits for a leader after the heal, up to the TTL plus {@link ReliabilityContract#LIVENESS_BOUND}.
+     *
+     * @param leaderNow the participant that leads now, not paused and still running
+     */
+    static Liveness liveness(Fleet fleet, java.util.function.Supplier<Optional<String>> leaderNow, Duration ttl, long healedAt, List<String> notes) {
+        Duration limit = ttl.plus(ReliabilityContract.LIVENESS_BOUND);
+        try {
+            await().atMost(limit).until(() -> leaderNow.get().isPresent());
+            History.Term term = fleet.history().terms().stream().filter(t -> t.id().equals(leaderNow.get().orElse(""))).reduce((a, b) -> b).orElseThrow();
+            return new Liveness(false, Math.max(0, term.start() - healedAt) / 1_000_000);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            notes.add("no leader within " + limit + " of the heal");
+            return new Liveness(true, limit.toMillis());
+        }
     }
 
     /**
      * The checks on a history: overlap, fencing, tokens, and the failover, from the fault to the first term
      * with a token above every term begun before it.
      */
-    static Outcome outcome(History history, long faultAt, boolean livenessViolated, long livenessMillis, int leaked, List<String> notes) {
+    static Outcome outcome(History history, long faultAt, Liveness liveness, int leaked, List<String> notes) {
         long before = history.terms().stream().filter(t -> t.start() < faultAt).mapToLong(History.Term::token).max().orElse(Long.MIN_VALUE);
         Long failover = history.terms().stream().filter(t -> t.start() > faultAt && t.token() > before).findFirst()
                 .map(t -> (t.start() - faultAt) / 1_000_000).orElse(null);
         return new Outcome(history.maxOverlapNanos(System.nanoTime()), history.staleWritesAccepted(), history.rejected(),
-                history.tokensIncreasing(), failover, livenessViolated, livenessMillis, leaked, String.join("; ", notes) + " terms=" + history.terms());
+                history.tokensIncreasing(), failover, liveness.violated(), liveness.millis(), leaked, String.join("; ", notes) + " terms=" + history.terms());
     }
 
     @Override
