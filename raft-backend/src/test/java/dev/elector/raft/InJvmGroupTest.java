@@ -52,7 +52,7 @@ class InJvmGroupTest {
         Path dir = data.resolve("n" + self);
         Files.createDirectories(dir);
         return "raft://" + String.join(",", voters) + "/app?self=" + voters.get(self) + "&dataDir=" + dir
-                + "&electionTimeout=500ms&sessionTimeout=3s&connectTimeout=20s";
+                + "&electionTimeout=300ms&sessionTimeout=3s&connectTimeout=20s";
     }
 
     /** The voters start together: each connect waits for a majority. */
