@@ -37,7 +37,7 @@ final class TcpNode implements Context, AutoCloseable {
     private final ScheduledExecutorService loop;
     private final Socket[] out;
     private final List<Socket> in = new ArrayList<>();
-    private final List<Thread> readers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();   // event and reader threads, to join; guarded by in
     private final Thread acceptor;
     private final SplittableRandom random;
     private volatile long token = -1;
@@ -56,10 +56,22 @@ final class TcpNode implements Context, AutoCloseable {
         this.server = server;
         this.out = new Socket[ports.length];
         this.random = new SplittableRandom(System.nanoTime() ^ id);
-        this.loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "patterns-node-" + id));
+        this.loop = Executors.newSingleThreadScheduledExecutor(this::loopThread);
         this.acceptor = new Thread(this::accept, "patterns-accept-" + id);
         acceptor.start();
         post(() -> handler.start(this));
+    }
+
+    /**
+     * Makes the event thread and keeps it, so {@link #close()} can join it: the executor's termination
+     * comes before its worker thread has returned, so awaiting termination alone can leave it running.
+     */
+    private Thread loopThread(Runnable r) {
+        Thread thread = new Thread(r, "patterns-node-" + id);
+        synchronized (in) {
+            threads.add(thread);
+        }
+        return thread;
     }
 
     static ServerSocket bind(int port) throws IOException {
@@ -97,7 +109,7 @@ final class TcpNode implements Context, AutoCloseable {
                     }
                     in.add(socket);
                     Thread reader = new Thread(() -> read(socket), "patterns-read-" + id);
-                    readers.add(reader);
+                    threads.add(reader);
                     reader.start();
                 }
             } catch (IOException e) {
@@ -201,10 +213,10 @@ final class TcpNode implements Context, AutoCloseable {
         closed = true;
         loop.shutdownNow();
         closeQuietly(server);
-        List<Thread> threads;
+        List<Thread> started;
         synchronized (in) {
             in.forEach(TcpNode::closeQuietly);
-            threads = new ArrayList<>(readers);
+            started = new ArrayList<>(threads);
         }
         try {
             loop.awaitTermination(5, TimeUnit.SECONDS);
@@ -212,7 +224,7 @@ final class TcpNode implements Context, AutoCloseable {
                 closeQuietly(socket);
             }
             acceptor.join(5_000);
-            for (Thread t : threads) {
+            for (Thread t : started) {
                 t.join(5_000);
             }
         } catch (InterruptedException e) {
