@@ -49,7 +49,9 @@ class ElectionStateMachineTest {
     }
 
     private Coordinator coordinator() {
-        Coordinator c = Coordinator.connect("mem://" + clusterName + "/ns?sessionTimeout=1s");
+        // 3 s: a term outlives a scheduling stall of well over a second on a loaded machine, so the exact
+        // event sequences below are not lengthened by a deadline, and the deadline tests still end in seconds.
+        Coordinator c = Coordinator.connect("mem://" + clusterName + "/ns?sessionTimeout=3s");
         coordinators.add(c);
         return c;
     }
@@ -130,7 +132,11 @@ class ElectionStateMachineTest {
      * @return a, then b
      */
     private List<Election> leaderAndNext() throws InterruptedException {
-        Coordinator c = coordinator(); // one coordinator: the successor's watch on a's entry must survive a's unwatch
+        return leaderAndNext(coordinator());
+    }
+
+    /** The same on a given coordinator: one coordinator, as the successor's watch on a's entry must survive a's unwatch. */
+    private List<Election> leaderAndNext(Coordinator c) throws InterruptedException {
         Election a = candidate(c, "a", new RecordingListener());
         a.awaitLeadership(WAIT);
         Election b = candidate(c, "b", new RecordingListener());
@@ -170,7 +176,8 @@ class ElectionStateMachineTest {
 
     @Test
     void aSuccessorReadsOnceAndClaimsOnlyAfterTheLeadersLossHandlersReturned() throws Exception {
-        List<Election> ab = leaderAndNext();
+        // On a clock that stands still, the one-second revocation wait cannot run out while the test looks.
+        List<Election> ab = leaderAndNext(onClock(new ManualClock()));
         Election a = ab.get(0);
         Election b = ab.get(1);
         CountDownLatch revoking = new CountDownLatch(1);
@@ -197,7 +204,7 @@ class ElectionStateMachineTest {
         CompletionStage<Void> closing = a.closeAsync();
         assertTrue(revoking.await(10, TimeUnit.SECONDS));
         assertFalse(a.isLeader(), "the term ends before the handlers run");
-        // While a's loss handler runs (within the one-second revocation wait), its entry stays and b does not lead.
+        // While a's loss handler runs (inside the revocation wait), its entry stays and b does not lead.
         await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> cluster.queue("job").size() == 2 && !b.isLeader());
         release.countDown();
         closing.toCompletableFuture().get(10, TimeUnit.SECONDS);
