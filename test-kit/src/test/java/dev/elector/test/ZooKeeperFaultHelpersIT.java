@@ -4,7 +4,7 @@ import dev.elector.Election;
 import org.junit.jupiter.api.Test;
 
 /** The fault helpers on a real 3-node ZooKeeper ensemble, each member a JVM of its own. */
-@ElectorCluster(backend = ElectorCluster.Backend.ZOOKEEPER, nodes = 3, sessionTimeout = "3s")
+@ElectorCluster(backend = ElectorCluster.Backend.ZOOKEEPER, nodes = 3, sessionTimeout = "4s")
 class ZooKeeperFaultHelpersIT extends FaultHelpersContract {
     @Test
     void aResetConnectionReconnectsIntoTheSameSessionAndTheTermGoesOn(TestCluster cluster) throws Exception {
