@@ -2,7 +2,6 @@ package dev.elector.it.faults;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.elector.cli.Fleet;
 import dev.elector.raft.RaftAdmin;
 import dev.elector.test.cluster.Processes;
 import dev.elector.test.cluster.RaftVoterGroup;
@@ -11,11 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
@@ -34,23 +30,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 class RaftVoterReliabilityIT {
     private static final int TRIALS = Integer.getInteger("reliability.trials", 1);
     private static final String BACKEND = "Raft, voters";
-    private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
-    private interface Scenario {
-        void run(VoterTrial trial) throws Exception;
-    }
-
-    private void trials(String scenario, Scenario body) throws Exception {
-        List<Trial.Outcome> outcomes = new ArrayList<>();
-        for (int i = 0; i < TRIALS; i++) {
-            try (VoterTrial trial = new VoterTrial()) {
-                body.run(trial);
-                Trial.Outcome o = trial.finish();
-                ReliabilityReport.add(scenario, BACKEND, trial.group.sessionTimeout(), o);
-                outcomes.add(o);
-            }
-        }
-        ReliabilityContract.assertHeld(outcomes);
+    private void trials(String scenario, Trial.Scenario<VoterTrial> body) throws Exception {
+        Trial.run(scenario, BACKEND, TRIALS, VoterTrial::new, body);
     }
 
     @AfterAll
@@ -59,17 +41,16 @@ class RaftVoterReliabilityIT {
     }
 
     /** One trial: a fresh group of three voters, each a participant running a leader-only job. */
-    static final class VoterTrial implements AutoCloseable {
+    static final class VoterTrial extends Trial {
         final RaftVoterGroup group = RaftVoterGroup.create(3);
-        final String namespace = "voters-" + NAMESPACES.incrementAndGet() + "-" + ProcessHandle.current().pid();
-        final Fleet fleet = new Fleet(Trial.ELECTION, Duration.ofMillis(200), Processes.testClasspath(), (id, fields, accepted) -> { });
         private final Map<String, Integer> slotOf = new ConcurrentHashMap<>();
-        private final Set<String> paused = ConcurrentHashMap.newKeySet();
         private final List<Process> bare = new ArrayList<>();
-        private final List<String> notes = new ArrayList<>();
-        private long faultAt;
-        private long healedAt;
 
+        VoterTrial() {
+            super("voters");
+        }
+
+        @Override
         Duration ttl() {
             return group.sessionTimeout();
         }
@@ -92,15 +73,6 @@ class RaftVoterReliabilityIT {
             return spawn(slotOf.get(killed));
         }
 
-        String awaitLeader(Duration limit) {
-            await("a leader").atMost(limit).until(() -> leaderNow().isPresent());
-            return leaderNow().orElseThrow();
-        }
-
-        Optional<String> leaderNow() {
-            return fleet.leader().filter(id -> !paused.contains(id) && fleet.ids().contains(id));
-        }
-
         List<String> others(String id) {
             return fleet.ids().stream().filter(other -> !other.equals(id)).toList();
         }
@@ -109,39 +81,17 @@ class RaftVoterReliabilityIT {
             group.cut(slotOf.get(id), directions);
         }
 
-        void pause(String id) {
-            paused.add(id);
-            fleet.pause(id);
-        }
-
-        void resume(String id) {
-            fleet.resume(id);
-            paused.remove(id);
-        }
-
-        void fault() {
-            faultAt = System.nanoTime();
-        }
-
-        void healed() {
-            healedAt = System.nanoTime();
-        }
-
-        Trial.Outcome finish() throws InterruptedException {
-            Trial.Liveness liveness = Trial.liveness(fleet, this::leaderNow, ttl(), healedAt, notes);
+        @Override
+        void healNetwork() {
             group.heal();
-            for (String id : List.copyOf(paused)) {
-                resume(id);
-            }
-            fleet.leaveAll(Duration.ofSeconds(15));
-            return Trial.outcome(fleet.history(), faultAt, liveness, leaked(), notes);
         }
 
         /**
          * The entries left once everyone has left, read from the voters started again on their data: the last
          * participants to leave had no majority to close their sessions, which then expire after a TTL.
          */
-        private int leaked() {
+        @Override
+        int leaked() {
             for (int slot = 0; slot < group.size(); slot++) {
                 bare.add(Processes.startJava("dev.elector.raft.RaftNode", List.of("-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                         "-Dorg.slf4j.simpleLogger.defaultLogLevel=off"), List.of(group.uri(slot, "leak-check")), null, true));
@@ -153,10 +103,10 @@ class RaftVoterReliabilityIT {
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 try (RaftAdmin admin = RaftAdmin.connect(group.voters(), Duration.ofSeconds(10))) {
                     List<?> left = admin.participants(namespace, Trial.ELECTION);
-                    notes.add("left behind: " + left);
+                    note("left behind: " + left);
                     return left.size();
                 } catch (RuntimeException unreadable) {
-                    notes.add("the restarted voters could not be read: " + unreadable);
+                    note("the restarted voters could not be read: " + unreadable);
                     return 1;
                 }
             }
@@ -164,7 +114,7 @@ class RaftVoterReliabilityIT {
 
         @Override
         public void close() {
-            fleet.close();
+            super.close();
             bare.forEach(Processes::kill);
             group.close();
         }

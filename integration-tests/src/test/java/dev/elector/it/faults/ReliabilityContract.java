@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.elector.test.cluster.ClusterUnderTest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -35,25 +34,12 @@ public abstract class ReliabilityContract {
     /** The cluster, started once for the class. */
     protected abstract ClusterUnderTest cluster();
 
-    private interface Scenario {
-        void run(Trial trial) throws Exception;
-    }
-
     private Duration ttl() {
         return cluster().sessionTimeout();
     }
 
-    private void trials(String scenario, Scenario body) throws Exception {
-        List<Trial.Outcome> outcomes = new ArrayList<>();
-        for (int i = 0; i < TRIALS; i++) {
-            try (Trial trial = new Trial(cluster())) {
-                body.run(trial);
-                Trial.Outcome o = trial.finish();
-                ReliabilityReport.add(scenario, cluster().backendName(), ttl(), o);
-                outcomes.add(o);
-            }
-        }
-        assertHeld(outcomes);
+    private void trials(String scenario, Trial.Scenario<ClusterTrial> body) throws Exception {
+        Trial.run(scenario, cluster().backendName(), TRIALS, () -> new ClusterTrial(cluster()), body);
     }
 
     /** Every property, for every trial: the failures of all trials are reported together. */
