@@ -120,6 +120,12 @@ public class CountingBackendProvider implements BackendProvider {
             return inner.epoch();
         }
 
+        /** The backend's own window: without it every counted backend ran with the default of 1,000. */
+        @Override
+        public int maxCallsInFlight() {
+            return inner.maxCallsInFlight();
+        }
+
         @Override
         public CompletionStage<Void> renew() {
             synchronized (RENEWALS) {
