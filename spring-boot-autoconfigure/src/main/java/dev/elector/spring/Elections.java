@@ -131,18 +131,28 @@ public final class Elections implements SmartLifecycle {
                 + (declared.isEmpty() ? "none" : String.join(", ", declared)) + ")";
     }
 
+    /**
+     * Joins every election, then starts the jobs. If any of that fails, what did start is stopped again
+     * before the failure is thrown: Spring does not stop a lifecycle whose start threw, so jobs started
+     * before the failure would otherwise run on unsupervised.
+     */
     @Override
     public synchronized void start() {
-        for (String name : elections.keySet()) {
-            Election follower = followers.get(name);
-            follower.start();
-            Election election = elections.get(name);
-            if (election != follower) {
-                election.start();
+        try {
+            for (String name : elections.keySet()) {
+                Election follower = followers.get(name);
+                follower.start();
+                Election election = elections.get(name);
+                if (election != follower) {
+                    election.start();
+                }
             }
-        }
-        for (Function<Elections, LeaderJob.Builder> job : jobs.get()) {
-            running.add(job.apply(this).start());
+            for (Function<Elections, LeaderJob.Builder> job : jobs.get()) {
+                running.add(job.apply(this).start());
+            }
+        } catch (RuntimeException e) {
+            stop();
+            throw e;
         }
         started = true;
     }
