@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code elector run} in a JVM of its own on a real, embedded ZooKeeper: restarts back off, a command that
- * exits on its own ends {@code run} under {@code --restart never}, and every step is one line.
+ * {@code elector run} in a JVM of its own on a real, embedded ZooKeeper: restarts back off up to a cap,
+ * {@code on-failure} runs only a failed command again, a command that exits on its own ends {@code run}
+ * under {@code --restart never}, and every step is one line.
  */
 class RunSupervisionTest extends WithEmbeddedZooKeeper {
     @TempDir
@@ -54,6 +55,30 @@ class RunSupervisionTest extends WithEmbeddedZooKeeper {
         } finally {
             run.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void theBackoffDoublesUpToItsCapOfOneMinute() {
+        assertEquals(List.of(1L, 2L, 4L, 8L, 16L, 32L, 60L, 60L),
+                java.util.stream.IntStream.of(0, 1, 2, 3, 4, 5, 6, 40).mapToObj(n -> RunCommand.backoff(n).toSeconds()).toList());
+    }
+
+    @Test
+    void onFailureRunsAFailedCommandAgainAndEndsRunWhenItSucceeds() throws Exception {
+        Path log = dir.resolve("on-failure.log");
+        Path marker = dir.resolve("failed-once");
+        Process run = run("retried", log, "--restart", "on-failure", "--", "sh", "-c",
+                "if [ -e '" + marker + "' ]; then echo second; exit 0; else touch '" + marker + "'; echo first; exit 5; fi");
+        assertTrue(run.waitFor(60, TimeUnit.SECONDS), read(log));
+        String out = read(log);
+        assertEquals(0, run.exitValue(), out);
+        List<String> lines = out.lines().toList();
+        int first = lines.indexOf("first");
+        int again = lines.indexOf(lines.stream().filter(l -> l.contains("exited with status 5") && l.contains("running it again in 1s if still leading"))
+                .findFirst().orElseThrow(() -> new AssertionError("no restart after the failure:\n" + out)));
+        int second = lines.indexOf("second");
+        assertTrue(0 <= first && first < again && again < second, "fails, is run again, succeeds:\n" + out);
+        assertTrue(lines.stream().skip(second).anyMatch(l -> l.contains("the command exited with status 0; leaving 'retried'")), out);
     }
 
     @Test
